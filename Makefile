@@ -1,0 +1,74 @@
+# The commissioning portal. `make run` and `make test` are all a newcomer needs.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: help install run serve setup migrate demo test test-fast lint format assets graph bench clean
+
+help:
+	@echo "make run     set up everything and serve the demo on http://$(HOST):$(PORT)"
+	@echo "make test    run the whole test suite"
+	@echo "make lint    ruff and djLint"
+	@echo "make assets  rebuild govuk-frontend CSS/JS from npm (needs Node)"
+	@echo "make graph   redraw the Commission lifecycle diagram in docs/"
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# Reinstall only when the pinned dependencies change.
+$(VENV)/.installed: pyproject.toml | $(PY)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed
+
+migrate: install
+	$(MANAGE) migrate --noinput
+
+demo: migrate
+	$(MANAGE) seed_demo
+
+setup: demo
+
+run: setup
+	@$(MANAGE) demo_signins
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+serve: install
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+test: install
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+test-fast: install
+	$(BIN)/pytest -m "not browser" $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/djlint templates --lint
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Front end: govuk-frontend (pinned in package.json) compiled from our Sass entry.
+# The output under static/ is committed, so running the portal needs no Node.
+assets:
+	npm ci --no-audit --no-fund
+	npx sass --no-source-map --style=compressed --quiet-deps --load-path=node_modules \
+		static/src/portal.scss static/css/portal.css
+	mkdir -p static/js static/vendor/axe
+	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js static/js/govuk-frontend.min.js
+	cp node_modules/axe-core/axe.min.js static/vendor/axe/axe.min.js
+
+graph: install
+	$(MANAGE) graph_transitions -o docs/commission-lifecycle.png commissioning.Commission
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache

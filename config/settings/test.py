@@ -1,0 +1,22 @@
+"""Settings for the test suite: fast hashing, emails kept in memory, Celery eager."""
+
+from .base import *  # noqa: F403
+from .base import env
+
+DEBUG = False
+SECRET_KEY = "test-secret-key-for-the-suite-only-0123456789abcdefghijklmnopqrstuvwxyz"
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_EAGER_PROPAGATES = True
+AXES_ENABLED = env.bool("AXES_ENABLED", default=False)
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+DEMO_DATA_ALLOWED = True
+MEDIA_ROOT = env("MEDIA_ROOT", default="/tmp/commissioning-portal-test-media")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True

@@ -1,0 +1,63 @@
+"""Formatting the GOV.UK way: "£12,500", "26 November 2026", "5pm"."""
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django import template
+from django.utils import timezone
+
+register = template.Library()
+
+
+@register.filter
+def money(value) -> str:
+    """Pounds as GOV.UK writes them: £12,500, or £12,500.50 when there are pence."""
+    if value is None or value == "":
+        return ""
+    try:
+        amount = Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    except (InvalidOperation, TypeError, ValueError):
+        return str(value)
+    sign = "-" if amount < 0 else ""
+    amount = abs(amount)
+    if amount == amount.to_integral_value():
+        return f"{sign}£{int(amount):,}"
+    return f"{sign}£{amount:,.2f}"
+
+
+def _local(value):
+    if isinstance(value, dt.datetime) and timezone.is_aware(value):
+        return timezone.localtime(value)
+    return value
+
+
+@register.filter
+def govuk_date(value) -> str:
+    """26 November 2026."""
+    if not value:
+        return ""
+    value = _local(value)
+    return f"{value.day} {value:%B %Y}"
+
+
+@register.filter
+def govuk_time(value) -> str:
+    """5pm, 5:30pm, midday, midnight."""
+    if not value:
+        return ""
+    value = _local(value)
+    if value.hour == 12 and value.minute == 0:
+        return "midday"
+    if value.hour == 0 and value.minute == 0:
+        return "midnight"
+    hour = value.hour % 12 or 12
+    suffix = "am" if value.hour < 12 else "pm"
+    return f"{hour}{suffix}" if value.minute == 0 else f"{hour}:{value.minute:02d}{suffix}"
+
+
+@register.filter
+def govuk_datetime(value) -> str:
+    """5pm on 26 November 2026."""
+    if not value:
+        return ""
+    return f"{govuk_time(value)} on {govuk_date(value)}"

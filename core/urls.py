@@ -1,0 +1,22 @@
+from django.urls import path
+
+from core import views
+
+urlpatterns = [
+    path("signed-in/", views.AfterLoginView.as_view(), name="after_login"),
+    path(
+        "accessibility/",
+        views.StaticPageView.as_view(template_name="pages/accessibility.html"),
+        name="accessibility",
+    ),
+    path(
+        "privacy/",
+        views.StaticPageView.as_view(template_name="pages/privacy.html"),
+        name="privacy",
+    ),
+    path(
+        "cookies/",
+        views.StaticPageView.as_view(template_name="pages/cookies.html"),
+        name="cookies",
+    ),
+]

@@ -1,0 +1,46 @@
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import HttpRequest, JsonResponse
+from django.shortcuts import redirect
+from django.views import View
+from django.views.decorators.cache import never_cache
+from django.views.generic import TemplateView
+
+from core.selectors import health_status
+
+
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    """200 while the database answers, naming the broker's state; 503 without a database."""
+    status = health_status()
+    return JsonResponse(status, status=200 if status["database"] == "ok" else 503)
+
+
+class AfterLoginView(LoginRequiredMixin, View):
+    """Send staff to their dashboard and providers to their organisations."""
+
+    def get(self, request: HttpRequest):
+        if request.user.has_perm("core.view_staff_area"):
+            return redirect("staff_home")
+        return redirect("provider_home")
+
+
+class StaticPageView(TemplateView):
+    pass
+
+
+def permission_denied(request: HttpRequest, exception=None):
+    from django.shortcuts import render
+
+    return render(request, "403.html", status=403)
+
+
+def page_not_found(request: HttpRequest, exception=None):
+    from django.shortcuts import render
+
+    return render(request, "404.html", status=404)
+
+
+def server_error(request: HttpRequest):
+    from django.shortcuts import render
+
+    return render(request, "500.html", status=500)

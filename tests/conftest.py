@@ -1,0 +1,62 @@
+import pytest
+
+from core.roles import Role
+from tests.factories import UserFactory
+
+# The people the permission matrix asks about: None is the public.
+ROLE_USERS = {
+    "public": None,
+    "provider": [Role.PROVIDER],
+    "panel": [Role.PANEL_MEMBER],
+    "officer": [Role.OFFICER],
+    "approver": [Role.APPROVER],
+    "admin": [Role.ADMINISTRATOR],
+}
+
+
+@pytest.fixture
+def make_user(db):
+    def make(*roles: Role, **kwargs):
+        return UserFactory(roles=list(roles), **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def officer(make_user):
+    return make_user(Role.OFFICER, email="officer@test.example.org", full_name="Olive Officer")
+
+
+@pytest.fixture
+def approver(make_user):
+    return make_user(Role.APPROVER, email="approver@test.example.org", full_name="Alan Approver")
+
+
+@pytest.fixture
+def panel_member(make_user):
+    return make_user(Role.PANEL_MEMBER, email="panel@test.example.org", full_name="Pat Panel")
+
+
+@pytest.fixture
+def provider_user(make_user):
+    return make_user(Role.PROVIDER, email="provider@test.example.org", full_name="Priya Provider")
+
+
+@pytest.fixture
+def administrator(make_user):
+    return make_user(
+        Role.ADMINISTRATOR, email="admin@test.example.org", full_name="Ada Admin", is_staff=True
+    )
+
+
+@pytest.fixture
+def user_for_role(make_user):
+    """The signed-in person for a permission-matrix column, or None for the public."""
+
+    def for_role(role_name: str):
+        roles = ROLE_USERS[role_name]
+        if roles is None:
+            return None
+        return make_user(*roles, email=f"{role_name}@matrix.example.org", is_staff=role_name == "admin")
+
+    return for_role

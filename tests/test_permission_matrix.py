@@ -1,0 +1,52 @@
+"""Every view × every kind of person → the status they get."""
+
+import importlib
+import pkgutil
+
+import pytest
+
+import tests
+from tests.matrix import ROLES, SIGN_IN, Row
+
+
+def _collect_rows() -> list[Row]:
+    rows: list[Row] = []
+    for module in pkgutil.iter_modules(tests.__path__):
+        if not module.ispkg:
+            continue
+        try:
+            matrix = importlib.import_module(f"tests.{module.name}.matrix")
+        except ModuleNotFoundError:
+            continue
+        rows.extend(matrix.ROWS)
+    return rows
+
+
+ROWS = _collect_rows()
+CASES = [
+    pytest.param(row, role, id=f"{row.id}-{role}")
+    for row in ROWS
+    for role in ROLES
+    if role in row.expect
+]
+
+
+def test_matrix_has_rows_for_every_app():
+    ids = {row.id.split(":")[0] for row in ROWS}
+    assert {"core", "commissioning", "providers"} <= ids
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("row", "role"), CASES)
+def test_permission_matrix(client, user_for_role, row: Row, role: str):
+    user = user_for_role(role)
+    if user is not None:
+        client.force_login(user)
+    url = row.url(user) if callable(row.url) else row.url
+    response = getattr(client, row.method)(url, row.data)
+    expected = row.expect[role]
+    if expected == SIGN_IN:
+        assert response.status_code == 302, f"{url} as {role}: {response.status_code}"
+        assert response["Location"].startswith("/accounts/login/")
+    else:
+        assert response.status_code == expected, f"{url} as {role}: {response.status_code}"
