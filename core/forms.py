@@ -1,5 +1,6 @@
 """The project's base forms: one crispy-forms-gds helper, GOV.UK error messages."""
 
+from allauth.account import forms as allauth_forms
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Size, Submit
 from django import forms
@@ -19,12 +20,17 @@ class GovukFormMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.prepare_fields()
         self.helper = FormHelper(self)
         self.helper.form_tag = False
+        self.helper.disable_csrf = True  # base_form.html writes the token
         self.helper.label_size = self.label_size
         self.helper.legend_size = self.legend_size
         if self.submit_label:
             self.helper.add_input(Submit("submit", self.submit_label))
+
+    def prepare_fields(self) -> None:
+        """Adjust fields a parent class built in `__init__`, before the helper lays them out."""
 
 
 class BaseForm(GovukFormMixin, forms.Form):
@@ -33,3 +39,150 @@ class BaseForm(GovukFormMixin, forms.Form):
 
 class BaseModelForm(GovukFormMixin, forms.ModelForm):
     pass
+
+
+# --- Accounts: django-allauth's forms in GOV.UK words ----------------------------------------
+
+EMAIL_REQUIRED = "Enter your email address"
+EMAIL_INVALID = "Enter an email address in the correct format, like name@example.org"
+NEW_PASSWORD_HINT = "Must be 8 characters or more. Do not use a common password."
+PASSWORDS_DIFFER = "Enter the same password in both fields"
+
+
+def _govuk_field(
+    field: forms.Field, *, label: str, hint: str = "", autocomplete: str = "", **messages: str
+) -> None:
+    """Give an allauth field a GOV.UK label, hint and error messages, and no placeholder."""
+    field.label = label
+    field.help_text = hint
+    field.error_messages = {**field.error_messages, **messages}
+    field.widget.attrs.pop("placeholder", None)
+    if autocomplete:
+        field.widget.attrs["autocomplete"] = autocomplete
+    if isinstance(field, forms.EmailField):
+        field.widget.attrs["spellcheck"] = "false"
+
+
+def _email_field(field: forms.Field, hint: str = "") -> None:
+    _govuk_field(
+        field,
+        label="Email address",
+        hint=hint,
+        autocomplete="email",
+        required=EMAIL_REQUIRED,
+        invalid=EMAIL_INVALID,
+    )
+
+
+class _ConfirmPasswordMixin:
+    """Word the "passwords differ" error ourselves.
+
+    allauth checks the two passwords in `clean()` only when both are in `cleaned_data`,
+    so rejecting a mismatched `password2` here replaces its message rather than adding one.
+    """
+
+    def clean_password2(self) -> str:
+        password2 = self.cleaned_data["password2"]
+        password1 = self.cleaned_data.get("password1")
+        if password1 and password2 != password1:
+            raise forms.ValidationError(PASSWORDS_DIFFER, code="password_mismatch")
+        return password2
+
+
+class LoginForm(GovukFormMixin, allauth_forms.LoginForm):
+    """Sign in with email address and password; the session ends when the browser closes."""
+
+    submit_label = "Sign in"
+
+    def prepare_fields(self) -> None:
+        self.fields.pop("remember", None)
+        _email_field(self.fields["login"])
+        _govuk_field(self.fields["password"], label="Password", required="Enter your password")
+
+    def clean(self):
+        if "remember" not in self.fields:
+            # allauth reads this when ACCOUNT_SESSION_REMEMBER is None.
+            self.cleaned_data["remember"] = False
+        return super().clean()
+
+
+class SignupForm(GovukFormMixin, _ConfirmPasswordMixin, allauth_forms.SignupForm):
+    """Self-registration for people from provider organisations.
+
+    `AccountAdapter.save_user` stores the full name and adds the Provider user role.
+    """
+
+    submit_label = "Create account"
+    field_order = ["full_name", "email", "password1", "password2"]
+
+    full_name = forms.CharField(
+        label="Full name",
+        max_length=150,
+        error_messages={
+            "required": "Enter your full name",
+            "max_length": "Full name must be 150 characters or fewer",
+        },
+        widget=forms.TextInput(attrs={"autocomplete": "name", "spellcheck": "false"}),
+    )
+
+    def prepare_fields(self) -> None:
+        _email_field(
+            self.fields["email"], hint="We will send you a link to confirm your email address."
+        )
+        _govuk_field(
+            self.fields["password1"],
+            label="Create a password",
+            hint=NEW_PASSWORD_HINT,
+            required="Enter a password",
+        )
+        _govuk_field(
+            self.fields["password2"], label="Confirm password", required="Confirm your password"
+        )
+
+
+class ResetPasswordForm(GovukFormMixin, allauth_forms.ResetPasswordForm):
+    submit_label = "Send link"
+
+    def prepare_fields(self) -> None:
+        _email_field(self.fields["email"])
+
+
+class ResetPasswordKeyForm(
+    GovukFormMixin, _ConfirmPasswordMixin, allauth_forms.ResetPasswordKeyForm
+):
+    submit_label = "Save password"
+
+    def prepare_fields(self) -> None:
+        _govuk_field(
+            self.fields["password1"],
+            label="New password",
+            hint=NEW_PASSWORD_HINT,
+            required="Enter a new password",
+        )
+        _govuk_field(
+            self.fields["password2"],
+            label="Confirm new password",
+            required="Confirm your new password",
+        )
+
+
+class ChangePasswordForm(GovukFormMixin, _ConfirmPasswordMixin, allauth_forms.ChangePasswordForm):
+    submit_label = "Change password"
+
+    def prepare_fields(self) -> None:
+        _govuk_field(
+            self.fields["oldpassword"],
+            label="Current password",
+            required="Enter your current password",
+        )
+        _govuk_field(
+            self.fields["password1"],
+            label="New password",
+            hint=NEW_PASSWORD_HINT,
+            required="Enter a new password",
+        )
+        _govuk_field(
+            self.fields["password2"],
+            label="Confirm new password",
+            required="Confirm your new password",
+        )

@@ -26,3 +26,11 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
     Role.PROVIDER: [],
     Role.ADMINISTRATOR: [],
 }
+
+
+def roles_ensure() -> None:
+    """Create the role groups if they are missing (the migration normally has)."""
+    from django.contrib.auth.models import Group
+
+    for role in Role:
+        Group.objects.get_or_create(name=role.value)

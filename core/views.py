@@ -41,6 +41,10 @@ def page_not_found(request: HttpRequest, exception=None):
 
 
 def server_error(request: HttpRequest):
-    from django.shortcuts import render
+    """Rendered without context processors: the database may be what failed."""
+    from django.conf import settings
+    from django.http import HttpResponseServerError
+    from django.template import loader
 
-    return render(request, "500.html", status=500)
+    context = {"council": settings.COUNCIL, "service_name": settings.SERVICE_NAME}
+    return HttpResponseServerError(loader.get_template("500.html").render(context))

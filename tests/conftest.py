@@ -1,6 +1,8 @@
 import pytest
+from django.apps import apps
 
-from core.roles import Role
+from commissioning import reference_data
+from core.roles import Role, roles_ensure
 from tests.factories import UserFactory
 
 # The people the permission matrix asks about: None is the public.
@@ -57,6 +59,22 @@ def user_for_role(make_user):
         roles = ROLE_USERS[role_name]
         if roles is None:
             return None
-        return make_user(*roles, email=f"{role_name}@matrix.example.org", is_staff=role_name == "admin")
+        return make_user(
+            *roles, email=f"{role_name}@matrix.example.org", is_staff=role_name == "admin"
+        )
 
     return for_role
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_after_flush(request):
+    """Transactional tests (browser, concurrency) flush the database after each test,
+    taking with them the roles and framework that migrations loaded: put them back."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or any(
+        name in request.fixturenames for name in ("transactional_db", "live_server")
+    )
+    if transactional:
+        request.getfixturevalue("transactional_db")
+        roles_ensure()
+        reference_data.load(apps)

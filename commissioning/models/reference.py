@@ -23,15 +23,34 @@ class Framework(models.Model):
     slug = models.SlugField(unique=True)
     period_start = models.PositiveSmallIntegerField(help_text="First year, for example 2012")
     period_end = models.PositiveSmallIntegerField(help_text="Last year, for example 2015")
-    introduction = models.TextField(blank=True)
+    introduction = models.TextField(blank=True, help_text="Paragraphs separated by a blank line")
+    corporate_plan_quote = models.TextField(
+        "statement from the Corporate Plan",
+        blank=True,
+        help_text="What the council has said about the sectors, quoted in the introduction",
+    )
     core_purpose = models.TextField()
+    priorities_introduction = models.TextField(
+        blank=True, help_text="What the Corporate Priorities mean for commissioned services"
+    )
     vulnerable_thread = models.TextField(
         "protecting the most vulnerable",
         blank=True,
         help_text="The thread that runs through all of the priorities",
     )
+    themes_introduction = models.TextField(
+        "cross-cutting themes introduction",
+        blank=True,
+        help_text="How the cross-cutting themes shape the way the council commissions",
+    )
     commissioning_model = models.TextField("commissioning model", blank=True)
-    what_is_commissioning = models.TextField("what commissioning is")
+    what_is_commissioning = models.TextField(
+        "what commissioning is", help_text="The definition of commissioning"
+    )
+    cycle_introduction = models.TextField("commissioning cycle introduction", blank=True)
+    commissioning_plan_description = models.TextField(
+        blank=True, help_text="What a Commissioning Plan holds and where it is published"
+    )
     corporate_plan_title = models.CharField(max_length=200, blank=True)
     corporate_plan_url = models.URLField(blank=True)
     is_current = models.BooleanField(default=True)
@@ -109,7 +128,10 @@ class CrossCuttingTheme(_FrameworkItem):
 
 
 class CommissioningPrinciple(_FrameworkItem):
-    text = models.TextField()
+    text = models.TextField(help_text="Paragraphs separated by a blank line")
+    bullet_points = models.TextField(
+        blank=True, help_text="A list that follows the text, one point per line"
+    )
 
     class Meta(_FrameworkItem.Meta):
         constraints = [

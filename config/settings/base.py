@@ -28,6 +28,7 @@ COUNCIL = {
     "department": env("COUNCIL_DEPARTMENT", default="Communities and Environment"),
 }
 THREESIXTY_GIVING_PREFIX = env("THREESIXTY_GIVING_PREFIX", default="360G-lancastercc")
+DEMO_PASSWORD = env("DEMO_PASSWORD", default="commission-demo")
 SERVICE_NAME = env("SERVICE_NAME", default="Commissioning portal")
 SERVICE_PHASE = env("SERVICE_PHASE", default="Beta")
 
@@ -133,8 +134,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "core:after_login"
-ACCOUNT_LOGOUT_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "after_login"
+ACCOUNT_LOGOUT_REDIRECT_URL = "home"
 
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
@@ -160,6 +161,9 @@ AXES_COOLOFF_TIME = 1  # hours
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "login"
+AXES_USERNAME_CALLABLE = "core.adapters.axes_username"
+# allauth's own per-email limit would act before axes ever locks out; keep a per-IP brake.
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip"}
 AXES_LOCKOUT_TEMPLATE = "account/lockout.html"
 
 # --- Email -----------------------------------------------------------------------------------
@@ -181,7 +185,9 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = env("MEDIA_ROOT", default=str(BASE_DIR / "media"))
-MEDIA_URL = None  # uploaded files are only served through permission-checked views
+# Uploaded files are only served through permission-checked views: no URL pattern or web
+# server maps this prefix, it exists because Django needs a value.
+MEDIA_URL = "/uploaded-files-are-not-served/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

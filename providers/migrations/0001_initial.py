@@ -6,68 +6,175 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('commissioning', '0001_initial'),
+        ("commissioning", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Organisation',
+            name="Organisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=255)),
-                ('legal_form', models.CharField(choices=[('charity', 'Registered charity'), ('cio', 'Charitable incorporated organisation (CIO)'), ('clg', 'Company limited by guarantee'), ('cic', 'Community interest company (CIC)'), ('cbs', 'Community benefit society'), ('unincorporated', 'Unincorporated group or association'), ('faith', 'Faith group'), ('other', 'Other')], max_length=20)),
-                ('charity_number', models.CharField(blank=True, max_length=8)),
-                ('company_number', models.CharField(blank=True, max_length=8)),
-                ('org_id', models.CharField(max_length=60, unique=True, verbose_name='organisation identifier')),
-                ('address', models.TextField(blank=True)),
-                ('postcode', models.CharField(blank=True, max_length=10)),
-                ('income_band', models.CharField(blank=True, choices=[('under_10k', 'Under £10,000'), ('10k_100k', '£10,000 to £100,000'), ('100k_1m', '£100,000 to £1 million'), ('over_1m', 'Over £1 million')], max_length=20)),
-                ('website', models.URLField(blank=True)),
-                ('contact_name', models.CharField(blank=True, max_length=150)),
-                ('contact_email', models.EmailField(blank=True, max_length=254)),
-                ('contact_telephone', models.CharField(blank=True, max_length=30)),
-                ('description', models.TextField(blank=True, verbose_name='what the organisation does')),
-                ('verification_status', models.CharField(choices=[('pending', 'Waiting for verification'), ('verified', 'Verified'), ('rejected', 'Not verified')], default='pending', max_length=10)),
-                ('verification_note', models.TextField(blank=True)),
-                ('verified_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('sector', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='organisations', to='commissioning.sector')),
-                ('verified_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('wards_served', models.ManyToManyField(blank=True, related_name='organisations', to='commissioning.area')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=255)),
+                (
+                    "legal_form",
+                    models.CharField(
+                        choices=[
+                            ("charity", "Registered charity"),
+                            ("cio", "Charitable incorporated organisation (CIO)"),
+                            ("clg", "Company limited by guarantee"),
+                            ("cic", "Community interest company (CIC)"),
+                            ("cbs", "Community benefit society"),
+                            ("unincorporated", "Unincorporated group or association"),
+                            ("faith", "Faith group"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("charity_number", models.CharField(blank=True, max_length=8)),
+                ("company_number", models.CharField(blank=True, max_length=8)),
+                (
+                    "org_id",
+                    models.CharField(
+                        max_length=60, unique=True, verbose_name="organisation identifier"
+                    ),
+                ),
+                ("address", models.TextField(blank=True)),
+                ("postcode", models.CharField(blank=True, max_length=10)),
+                (
+                    "income_band",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("under_10k", "Under £10,000"),
+                            ("10k_100k", "£10,000 to £100,000"),
+                            ("100k_1m", "£100,000 to £1 million"),
+                            ("over_1m", "Over £1 million"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("website", models.URLField(blank=True)),
+                ("contact_name", models.CharField(blank=True, max_length=150)),
+                ("contact_email", models.EmailField(blank=True, max_length=254)),
+                ("contact_telephone", models.CharField(blank=True, max_length=30)),
+                (
+                    "description",
+                    models.TextField(blank=True, verbose_name="what the organisation does"),
+                ),
+                (
+                    "verification_status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Waiting for verification"),
+                            ("verified", "Verified"),
+                            ("rejected", "Not verified"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                ("verification_note", models.TextField(blank=True)),
+                ("verified_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "sector",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="organisations",
+                        to="commissioning.sector",
+                    ),
+                ),
+                (
+                    "verified_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "wards_served",
+                    models.ManyToManyField(
+                        blank=True, related_name="organisations", to="commissioning.area"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('admin', 'Organisation admin'), ('member', 'Member')], default='member', max_length=10)),
-                ('joined_at', models.DateTimeField(auto_now_add=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='providers.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[("admin", "Organisation admin"), ("member", "Member")],
+                        default="member",
+                        max_length=10,
+                    ),
+                ),
+                ("joined_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="providers.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['organisation__name'],
+                "ordering": ["organisation__name"],
             },
         ),
         migrations.AddConstraint(
-            model_name='organisation',
-            constraint=models.UniqueConstraint(condition=models.Q(('charity_number', ''), _negated=True), fields=('charity_number',), name='unique_charity_number'),
+            model_name="organisation",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("charity_number", ""), _negated=True),
+                fields=("charity_number",),
+                name="unique_charity_number",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='organisation',
-            constraint=models.UniqueConstraint(condition=models.Q(('company_number', ''), _negated=True), fields=('company_number',), name='unique_company_number'),
+            model_name="organisation",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("company_number", ""), _negated=True),
+                fields=("company_number",),
+                name="unique_company_number",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.UniqueConstraint(fields=('organisation', 'user'), name='unique_membership'),
+            model_name="membership",
+            constraint=models.UniqueConstraint(
+                fields=("organisation", "user"), name="unique_membership"
+            ),
         ),
     ]

@@ -1,0 +1,19 @@
+from django.core.management.base import BaseCommand
+
+from core.demo import DEMO_PEOPLE, demo_password
+
+
+class Command(BaseCommand):
+    help = "Print the demo sign-ins."
+
+    def handle(self, *args, **options):
+        width = max(len(person.email) for person in DEMO_PEOPLE)
+        self.stdout.write("")
+        self.stdout.write(f"Demo sign-ins (password: {demo_password()})")
+        for person in DEMO_PEOPLE:
+            self.stdout.write(
+                f"  {person.email:<{width}}  {person.role.value}: {person.description}"
+            )
+        self.stdout.write("")
+        self.stdout.write("Open http://127.0.0.1:8000 and sign in at /accounts/login/")
+        self.stdout.write("")
