@@ -14,11 +14,10 @@ def _collect_rows() -> list[Row]:
     for module in pkgutil.iter_modules(tests.__path__):
         if not module.ispkg:
             continue
-        try:
-            matrix = importlib.import_module(f"tests.{module.name}.matrix")
-        except ModuleNotFoundError:
-            continue
-        rows.extend(matrix.ROWS)
+        package = importlib.import_module(f"tests.{module.name}")
+        for sub in pkgutil.iter_modules(package.__path__):
+            if sub.name == "matrix" or sub.name.startswith("matrix_"):
+                rows.extend(importlib.import_module(f"tests.{module.name}.{sub.name}").ROWS)
     return rows
 
 

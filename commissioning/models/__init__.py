@@ -1,3 +1,4 @@
+from .commission import STAGE_OF_STATE, Commission, CommissionState, Stage
 from .reference import (
     Area,
     CommissioningPrinciple,
@@ -12,6 +13,10 @@ from .reference import (
 )
 
 __all__ = [
+    "STAGE_OF_STATE",
+    "Commission",
+    "CommissionState",
+    "Stage",
     "Area",
     "CommissioningPrinciple",
     "CoreCriterion",

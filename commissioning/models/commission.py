@@ -1,0 +1,325 @@
+"""The Commission: the spine of the portal, moving Understand → Plan → Do → Review.
+
+Its lifecycle is a django-fsm-2 state machine. Each transition names who may make it
+(`permission=`, a rule in `commissioning/rules.py`) and what must be true first
+(`conditions=`, pure methods whose docstrings say what they guard and are shown to the
+officer as "what is missing"). Transitions are logged (who, when, from, to, why) by
+django-fsm-log; `commissioning.services.commission_transition` is the one way to run them.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm_log.decorators import fsm_log_by, fsm_log_description
+
+from commissioning import rules as commission_rules
+
+
+class CommissionState(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    UNDERSTANDING = "understanding", "Understanding needs"
+    PLANNING = "planning", "Planning"
+    PLAN_APPROVAL = "plan_approval", "Plan awaiting approval"
+    APPROVED = "approved", "Plan approved"
+    PROCUREMENT = "procurement", "Procurement"
+    ASSESSMENT = "assessment", "Assessment"
+    AWARD_APPROVAL = "award_approval", "Awards awaiting approval"
+    DELIVERY = "delivery", "Delivery"
+    REVIEW = "review", "Review"
+    CLOSED = "closed", "Closed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class Stage(models.TextChoices):
+    """The four stages of the commissioning cycle."""
+
+    UNDERSTAND = "understand", "Understand"
+    PLAN = "plan", "Plan"
+    DO = "do", "Do"
+    REVIEW = "review", "Review"
+
+
+S = CommissionState
+STAGE_OF_STATE: dict[str, str] = {
+    S.DRAFT: Stage.UNDERSTAND,
+    S.UNDERSTANDING: Stage.UNDERSTAND,
+    S.PLANNING: Stage.PLAN,
+    S.PLAN_APPROVAL: Stage.PLAN,
+    S.APPROVED: Stage.PLAN,
+    S.PROCUREMENT: Stage.DO,
+    S.ASSESSMENT: Stage.DO,
+    S.AWARD_APPROVAL: Stage.DO,
+    S.DELIVERY: Stage.DO,
+    S.REVIEW: Stage.REVIEW,
+    S.CLOSED: Stage.REVIEW,
+    S.CANCELLED: "",
+}
+STATES_OF_STAGE: dict[str, list[str]] = {
+    stage: [state for state, of in STAGE_OF_STATE.items() if of == stage] for stage in Stage
+}
+CANCELLABLE = [
+    S.DRAFT,
+    S.UNDERSTANDING,
+    S.PLANNING,
+    S.PLAN_APPROVAL,
+    S.APPROVED,
+    S.PROCUREMENT,
+    S.ASSESSMENT,
+    S.AWARD_APPROVAL,
+]
+
+
+class CommissionQuerySet(models.QuerySet):
+    def for_list(self):
+        return self.select_related("sector", "lead_officer").prefetch_related("priorities")
+
+    def in_stage(self, stage: str):
+        return self.filter(state__in=STATES_OF_STAGE[stage])
+
+
+class Commission(ConcurrentTransitionMixin, models.Model):
+    """One piece of council investment moving through the commissioning cycle."""
+
+    reference = models.CharField(max_length=20, unique=True, editable=False)
+    title = models.CharField(max_length=200)
+    sector = models.ForeignKey(
+        "commissioning.Sector", on_delete=models.PROTECT, related_name="commissions"
+    )
+    priorities = models.ManyToManyField(
+        "commissioning.CorporatePriority", related_name="commissions"
+    )
+    themes = models.ManyToManyField(
+        "commissioning.CrossCuttingTheme",
+        blank=True,
+        related_name="commissions",
+        verbose_name="cross-cutting themes",
+    )
+    areas = models.ManyToManyField(
+        "commissioning.Area", related_name="commissions", verbose_name="wards and areas"
+    )
+    indicative_budget = models.DecimalField(max_digits=12, decimal_places=2)
+    period_start = models.DateField("start of the period")
+    period_end = models.DateField("end of the period")
+    lead_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="led_commissions"
+    )
+    summary = models.TextField()
+    state = FSMField(choices=CommissionState.choices, default=CommissionState.DRAFT, protected=True)
+    plan_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Who asked for the plan to be approved: they may not approve it",
+    )
+    award_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Who recommended the awards: they may not approve them",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CommissionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-updated_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(period_end__gte=models.F("period_start")),
+                name="commission_period_ends_after_it_starts",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(indicative_budget__gte=0),
+                name="commission_budget_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("commission_detail", kwargs={"pk": self.pk})
+
+    @property
+    def stage(self) -> str:
+        return STAGE_OF_STATE[self.state]
+
+    # --- Conditions: pure, side-effect free; their docstrings are shown to officers ----------
+
+    def has_needs_evidence(self) -> bool:
+        """At least one piece of needs-assessment evidence is linked to the commission."""
+        return self.evidence_items.exists()
+
+    def has_gap_analysis(self) -> bool:
+        """At least one gap is recorded in the gap analysis."""
+        return self.gaps.exists()
+
+    # --- Transitions ---------------------------------------------------------------------------
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(
+        field=state,
+        source=S.DRAFT,
+        target=S.UNDERSTANDING,
+        permission=commission_rules.can_lead,
+        custom={"label": "Start understanding needs"},
+    )
+    def start_understanding(self, by=None, description=None):
+        """Begin engagement, local assessment and mapping of existing provision."""
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(
+        field=state,
+        source=S.UNDERSTANDING,
+        target=S.PLANNING,
+        permission=commission_rules.can_lead,
+        conditions=[has_needs_evidence, has_gap_analysis],
+        custom={"label": "Move to planning"},
+    )
+    def start_planning(self, by=None, description=None):
+        """Needs and gaps are understood: appraise options and design services."""
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(
+        field=state,
+        source=S.PLANNING,
+        target=S.PLAN_APPROVAL,
+        permission=commission_rules.can_lead,
+        custom={"label": "Ask for plan approval"},
+    )
+    def request_plan_approval(self, by=None, description=None):
+        """Send the options appraisal and specifications to an approver."""
+        self.plan_requested_by = by
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(
+        field=state,
+        source=S.PLAN_APPROVAL,
+        target=S.APPROVED,
+        permission=commission_rules.can_approve_plan,
+        custom={"label": "Approve the plan"},
+    )
+    def approve_plan(self, by=None, description=None):
+        """An approver who did not ask for approval signs the plan off."""
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(
+        field=state,
+        source=S.PLAN_APPROVAL,
+        target=S.PLANNING,
+        permission=commission_rules.can_approve_plan,
+        custom={"label": "Return the plan", "reason_required": True, "secondary": True},
+    )
+    def return_plan(self, by=None, description=None):
+        """The approver sends the plan back with reasons."""
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(
+        field=state,
+        source=S.APPROVED,
+        target=S.PROCUREMENT,
+        permission=commission_rules.can_lead,
+        custom={"label": "Start procurement"},
+    )
+    def start_procurement(self, by=None, description=None):
+        """Publish the opportunity and invite bids."""
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(
+        field=state,
+        source=S.PROCUREMENT,
+        target=S.ASSESSMENT,
+        permission=commission_rules.can_lead,
+        custom={"label": "Start assessment"},
+    )
+    def start_assessment(self, by=None, description=None):
+        """Bidding has closed: the panel assesses the bids."""
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(
+        field=state,
+        source=S.ASSESSMENT,
+        target=S.AWARD_APPROVAL,
+        permission=commission_rules.can_lead,
+        custom={"label": "Recommend awards for approval"},
+    )
+    def request_award_approval(self, by=None, description=None):
+        """Send the recommended awards to an approver."""
+        self.award_requested_by = by
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(
+        field=state,
+        source=S.AWARD_APPROVAL,
+        target=S.DELIVERY,
+        permission=commission_rules.can_approve_award,
+        custom={"label": "Approve the awards"},
+    )
+    def approve_awards(self, by=None, description=None):
+        """An approver who did not recommend the awards approves them; delivery starts."""
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(
+        field=state,
+        source=S.AWARD_APPROVAL,
+        target=S.ASSESSMENT,
+        permission=commission_rules.can_approve_award,
+        custom={"label": "Return the recommendation", "reason_required": True, "secondary": True},
+    )
+    def return_awards(self, by=None, description=None):
+        """The approver sends the award recommendation back with reasons."""
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(
+        field=state,
+        source=S.DELIVERY,
+        target=S.REVIEW,
+        permission=commission_rules.can_lead,
+        custom={"label": "Start review"},
+    )
+    def start_review(self, by=None, description=None):
+        """Delivery has run its course: evaluate impact and lessons learned."""
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(
+        field=state,
+        source=S.REVIEW,
+        target=S.CLOSED,
+        permission=commission_rules.can_lead,
+        custom={"label": "Close the commission"},
+    )
+    def close(self, by=None, description=None):
+        """The evaluation is recorded; what was learned informs the next cycle."""
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(
+        field=state,
+        source=CANCELLABLE,
+        target=S.CANCELLED,
+        permission=commission_rules.can_cancel,
+        custom={"label": "Cancel the commission", "reason_required": True, "warning": True},
+    )
+    def cancel(self, by=None, description=None):
+        """Stop the commission before any award is made, with reasons."""

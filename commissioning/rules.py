@@ -1,0 +1,56 @@
+"""Who may do what to a commission: object-level rules with the `rules` library.
+
+The transition permissions take (commission, user) as django-fsm-2 passes them.
+"""
+
+import rules
+
+from core.rules import is_approver, is_council_staff, is_officer
+
+
+@rules.predicate
+def is_lead_officer(user, commission) -> bool:
+    return commission is not None and commission.lead_officer_id == user.pk
+
+
+@rules.predicate
+def asked_for_plan_approval(user, commission) -> bool:
+    return commission is not None and commission.plan_requested_by_id == user.pk
+
+
+@rules.predicate
+def recommended_awards(user, commission) -> bool:
+    return commission is not None and commission.award_requested_by_id == user.pk
+
+
+lead = is_officer & is_lead_officer
+approve_plan = is_approver & ~asked_for_plan_approval
+approve_award = is_approver & ~recommended_awards
+
+rules.add_perm("commissioning.view_commission", is_council_staff)
+rules.add_perm("commissioning.add_commission", is_officer)
+rules.add_perm("commissioning.change_commission", lead)
+rules.add_perm("commissioning.lead_commission", lead)
+rules.add_perm("commissioning.approve_plan", approve_plan)
+rules.add_perm("commissioning.approve_award", approve_award)
+rules.add_perm("commissioning.cancel_commission", lead | is_approver)
+
+
+def can_lead(commission, user) -> bool:
+    """The commission's lead officer."""
+    return lead.test(user, commission)
+
+
+def can_approve_plan(commission, user) -> bool:
+    """An approver who did not ask for the plan's approval."""
+    return approve_plan.test(user, commission)
+
+
+def can_approve_award(commission, user) -> bool:
+    """An approver who did not recommend the awards."""
+    return approve_award.test(user, commission)
+
+
+def can_cancel(commission, user) -> bool:
+    """The lead officer or an approver."""
+    return (lead | is_approver).test(user, commission)
