@@ -68,7 +68,8 @@ assets:
 	cp node_modules/axe-core/axe.min.js static/vendor/axe/axe.min.js
 
 graph: install
-	$(MANAGE) graph_transitions -o docs/commission-lifecycle.png commissioning.Commission
+	$(MANAGE) graph_transitions --exclude cancel -o docs/commission-lifecycle.png commissioning.Commission
+	rm -f docs/commission-lifecycle
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache

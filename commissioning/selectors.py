@@ -1,12 +1,17 @@
-"""Reads of the Commissioning Framework and its reference data."""
+"""Reads: the Commissioning Framework's reference data, and commissions."""
 
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django_fsm import TransitionNotAllowed
+from django_fsm_log.models import StateLog
 
 from commissioning.models import (
+    Area,
+    Commission,
     CommissioningPrinciple,
+    CommissionState,
     CoreCriterion,
     CorporatePriority,
     CrossCuttingTheme,
@@ -15,7 +20,9 @@ from commissioning.models import (
     Framework,
     GlossaryTerm,
     Sector,
+    Stage,
 )
+from commissioning.models.commission import STATES_OF_STAGE
 
 
 @dataclass(frozen=True)
@@ -66,3 +73,161 @@ def framework_overview_get(*, framework: Framework) -> FrameworkOverview:
 def glossary_terms_list(*, framework: Framework) -> QuerySet[GlossaryTerm]:
     """The framework's glossary in alphabetical order."""
     return GlossaryTerm.objects.filter(framework=framework).order_by("term")
+
+
+# --- Commissions ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ConditionCheck:
+    label: str
+    met: bool
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """A transition out of the commission's current state and what it still needs."""
+
+    name: str
+    label: str
+    target: str
+    conditions: list[ConditionCheck]
+
+    @property
+    def ready(self) -> bool:
+        return all(check.met for check in self.conditions)
+
+
+@dataclass(frozen=True)
+class CycleStagePosition:
+    value: str
+    label: str
+    status: str  # "done", "current" or "upcoming"
+
+
+def commissions_list(
+    *,
+    stage: str = "",
+    sector: Sector | None = None,
+    priority: CorporatePriority | None = None,
+    lead_officer=None,
+) -> QuerySet[Commission]:
+    """Commissions for the staff dashboard, filtered; a flat number of queries."""
+    queryset = Commission.objects.for_list()
+    if stage == CommissionState.CANCELLED:
+        queryset = queryset.filter(state=CommissionState.CANCELLED)
+    elif stage:
+        queryset = queryset.in_stage(stage)
+    if sector is not None:
+        queryset = queryset.filter(sector=sector)
+    if priority is not None:
+        queryset = queryset.filter(priorities=priority)
+    if lead_officer is not None:
+        queryset = queryset.filter(lead_officer=lead_officer)
+    return queryset.order_by("-updated_at")
+
+
+def commission_stage_counts(*, queryset: QuerySet[Commission]) -> dict[str, int]:
+    """How many of the commissions are in each stage (and cancelled), in one query."""
+    aggregates = {
+        stage.value: Count("pk", filter=Q(state__in=STATES_OF_STAGE[stage])) for stage in Stage
+    }
+    aggregates["cancelled"] = Count("pk", filter=Q(state=CommissionState.CANCELLED))
+    aggregates["total"] = Count("pk")
+    return queryset.order_by().aggregate(**aggregates)
+
+
+def commission_detail_get(*, pk: int) -> Commission:
+    return (
+        Commission.objects.select_related("sector", "lead_officer", "plan_requested_by")
+        .prefetch_related("priorities", "themes", Prefetch("areas", Area.objects.order_by("name")))
+        .annotate(
+            evidence_count=Count("evidence_items", distinct=True),
+            gap_count=Count("gaps", distinct=True),
+            event_count=Count("engagement_events", distinct=True),
+            feedback_count=Count("feedback", distinct=True),
+        )
+        .get(pk=pk)
+    )
+
+
+def commission_cycle_position(*, commission: Commission) -> list[CycleStagePosition]:
+    """The four stages with where the commission stands: done, current or upcoming."""
+    stages = list(Stage)
+    if commission.state == CommissionState.CANCELLED:
+        return [CycleStagePosition(s.value, s.label, "upcoming") for s in stages]
+    current = stages.index(Stage(commission.stage))
+    positions = []
+    for index, stage in enumerate(stages):
+        if commission.state == CommissionState.CLOSED or index < current:
+            status = "done"
+        elif index == current:
+            status = "current"
+        else:
+            status = "upcoming"
+        positions.append(CycleStagePosition(stage.value, stage.label, status))
+    return positions
+
+
+def commission_next_steps(*, commission: Commission) -> list[NextStep]:
+    """The forward transitions from here and whether each condition is met yet.
+
+    Each condition's docstring is what the officer reads ("At least one recorded gap").
+    """
+    steps = []
+    for spec in commission.get_all_state_transitions():
+        if spec.source not in (commission.state, "*") or spec.custom.get("secondary"):
+            continue
+        if spec.target == CommissionState.CANCELLED:
+            continue
+        checks = [
+            ConditionCheck(
+                label=(condition.__doc__ or condition.__name__).strip().splitlines()[0],
+                met=bool(condition(commission)),
+            )
+            for condition in spec.conditions
+        ]
+        steps.append(
+            NextStep(
+                name=spec.name,
+                label=spec.custom.get("label", spec.name),
+                target=CommissionState(spec.target).label,
+                conditions=checks,
+            )
+        )
+    return steps
+
+
+@dataclass(frozen=True)
+class Action:
+    name: str
+    label: str
+    style: str  # "", "secondary" or "warning"
+
+
+def commission_actions_for(*, commission: Commission, user) -> list[Action]:
+    """The lifecycle actions this person may take now: the page's buttons come from here."""
+    actions = []
+    for spec in commission.get_available_user_state_transitions(user):
+        style = "warning" if spec.custom.get("warning") else ""
+        style = "secondary" if spec.custom.get("secondary") else style
+        actions.append(Action(spec.name, spec.custom.get("label", spec.name), style))
+    return actions
+
+
+def commission_timeline(*, commission: Commission) -> QuerySet[StateLog]:
+    """Every transition: who, when, from, to and why, oldest first."""
+    return StateLog.objects.for_(commission).select_related("by").order_by("timestamp", "pk")
+
+
+def commission_transition_spec(*, commission: Commission, name: str):
+    """The transition `name` out of the commission's current state with its conditions met,
+    or None when the state or a condition does not allow it now. TransitionNotAllowed when
+    there is no such action at all."""
+    specs = [t for t in commission.get_all_state_transitions() if t.name == name]
+    if not specs:
+        raise TransitionNotAllowed(f"{name} is not a commission action")
+    for spec in commission.get_available_state_transitions():
+        if spec.name == name:
+            return spec
+    return None

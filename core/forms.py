@@ -15,6 +15,7 @@ class GovukFormMixin:
     """
 
     submit_label = "Continue"
+    submit_css_class = ""  # e.g. "govuk-button--warning" for a destructive action
     label_size = None
     legend_size = Size.SMALL
 
@@ -27,7 +28,9 @@ class GovukFormMixin:
         self.helper.label_size = self.label_size
         self.helper.legend_size = self.legend_size
         if self.submit_label:
-            self.helper.add_input(Submit("submit", self.submit_label))
+            self.helper.add_input(
+                Submit("submit", self.submit_label, css_class=self.submit_css_class)
+            )
 
     def prepare_fields(self) -> None:
         """Adjust fields a parent class built in `__init__`, before the helper lays them out."""

@@ -61,3 +61,12 @@ def govuk_datetime(value) -> str:
     if not value:
         return ""
     return f"{govuk_time(value)} on {govuk_date(value)}"
+
+
+@register.filter
+def get_item(mapping, key):
+    """mapping[key] in a template: {{ counts|get_item:stage.value }}."""
+    try:
+        return mapping[key]
+    except (KeyError, TypeError, IndexError):
+        return ""

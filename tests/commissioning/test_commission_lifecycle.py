@@ -1,0 +1,214 @@
+"""Every (transition, source, target) of the Commission's state machine, and the refusals."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django_fsm import TransitionNotAllowed
+from django_fsm_log.models import StateLog
+
+from commissioning.models import Commission, CommissionState, CorporatePriority
+from commissioning.models.commission import CANCELLABLE
+from commissioning.services import commission_transition
+from core.roles import Role
+from engagement.models import EvidenceItem, Gap
+from tests.factories import CommissionFactory, UserFactory
+
+S = CommissionState
+LEAD, APPROVER = "lead", "approver"
+
+# transition -> (sources, target, who may make it, needs a reason)
+MACHINE = {
+    "start_understanding": ([S.DRAFT], S.UNDERSTANDING, LEAD, False),
+    "start_planning": ([S.UNDERSTANDING], S.PLANNING, LEAD, False),
+    "request_plan_approval": ([S.PLANNING], S.PLAN_APPROVAL, LEAD, False),
+    "approve_plan": ([S.PLAN_APPROVAL], S.APPROVED, APPROVER, False),
+    "return_plan": ([S.PLAN_APPROVAL], S.PLANNING, APPROVER, True),
+    "start_procurement": ([S.APPROVED], S.PROCUREMENT, LEAD, False),
+    "start_assessment": ([S.PROCUREMENT], S.ASSESSMENT, LEAD, False),
+    "request_award_approval": ([S.ASSESSMENT], S.AWARD_APPROVAL, LEAD, False),
+    "approve_awards": ([S.AWARD_APPROVAL], S.DELIVERY, APPROVER, False),
+    "return_awards": ([S.AWARD_APPROVAL], S.ASSESSMENT, APPROVER, True),
+    "start_review": ([S.DELIVERY], S.REVIEW, LEAD, False),
+    "close": ([S.REVIEW], S.CLOSED, LEAD, False),
+    "cancel": (CANCELLABLE, S.CANCELLED, LEAD, True),
+}
+
+ALLOWED = [
+    pytest.param(name, source, target, id=f"{name}:{source}->{target}")
+    for name, (sources, target, _, _) in MACHINE.items()
+    for source in sources
+]
+WRONG_SOURCE = [
+    pytest.param(name, source, id=f"{name}:from-{source}")
+    for name, (sources, _, _, _) in MACHINE.items()
+    for source in S.values
+    if source not in sources
+]
+WRONG_ROLE = [
+    pytest.param(name, sources[0], role, id=f"{name}:{role}")
+    for name, (sources, _, actor, _) in MACHINE.items()
+    for role in (
+        ["provider", "panel", "other_officer", "approver_only"]
+        if actor == LEAD
+        else ["provider", "panel", "lead"]
+    )
+    # Approvers may cancel as well as lead officers.
+    if not (name == "cancel" and role == "approver_only")
+]
+
+
+def _satisfy_conditions(commission: Commission) -> None:
+    evidence = EvidenceItem.objects.create(
+        title="Census 2021: people aged 65 and over living alone",
+        category=EvidenceItem.Category.DEMOGRAPHY,
+        source="Office for National Statistics",
+        dated=datetime.date(2022, 11, 2),
+        summary="One in three people over 65 in Morecambe live alone.",
+    )
+    evidence.commissions.add(commission)
+    Gap.objects.create(
+        commission=commission,
+        priority=CorporatePriority.objects.get(slug="health-and-well-being"),
+        need="Older people are isolated",
+        current_provision="Two lunch clubs",
+        gap="No weekend provision",
+        opportunity="Weekend community meals",
+        severity=Gap.Severity.HIGH,
+    )
+
+
+@pytest.fixture
+def people(db):
+    lead = UserFactory(roles=[Role.OFFICER], email="lead@example.org")
+    return {
+        "lead": lead,
+        "other_officer": UserFactory(roles=[Role.OFFICER], email="other@example.org"),
+        "approver_only": UserFactory(roles=[Role.APPROVER], email="approver2@example.org"),
+        "approver": UserFactory(roles=[Role.APPROVER], email="approver@example.org"),
+        "provider": UserFactory(roles=[Role.PROVIDER], email="provider@example.org"),
+        "panel": UserFactory(roles=[Role.PANEL_MEMBER], email="panel@example.org"),
+    }
+
+
+def _commission(people, state) -> Commission:
+    commission = CommissionFactory(lead_officer=people["lead"], state=state)
+    _satisfy_conditions(commission)
+    if state == S.PLAN_APPROVAL:
+        commission.plan_requested_by = people["lead"]
+    if state == S.AWARD_APPROVAL:
+        commission.award_requested_by = people["lead"]
+    commission.save()
+    return Commission.objects.get(pk=commission.pk)
+
+
+def _actor(people, name):
+    return people[LEAD] if MACHINE[name][2] == LEAD else people[APPROVER]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "source", "target"), ALLOWED)
+def test_allowed_transition_moves_and_is_logged(people, name, source, target):
+    commission = _commission(people, source)
+    actor = _actor(people, name)
+
+    commission_transition(commission=commission, name=name, user=actor, reason="Agreed at DMT")
+
+    commission.refresh_from_db()
+    assert commission.state == target
+    log = StateLog.objects.for_(commission).get()
+    assert (log.source_state, log.state, log.transition) == (source, target, name)
+    assert log.by == actor
+    assert log.description == "Agreed at DMT"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "source"), WRONG_SOURCE)
+def test_transition_from_a_wrong_state_is_not_allowed(people, name, source):
+    commission = _commission(people, source)
+    with pytest.raises(TransitionNotAllowed):
+        commission_transition(
+            commission=commission, name=name, user=_actor(people, name), reason="Because"
+        )
+    commission.refresh_from_db()
+    assert commission.state == source
+    assert not StateLog.objects.for_(commission).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "source", "role"), WRONG_ROLE)
+def test_transition_by_the_wrong_person_is_refused(people, name, source, role):
+    commission = _commission(people, source)
+    with pytest.raises(PermissionDenied):
+        commission_transition(commission=commission, name=name, user=people[role], reason="x")
+    commission.refresh_from_db()
+    assert commission.state == source
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("request_name", "approve_name", "source"),
+    [
+        ("request_plan_approval", "approve_plan", S.PLANNING),
+        ("request_award_approval", "approve_awards", S.ASSESSMENT),
+    ],
+)
+def test_nobody_approves_what_they_asked_for(people, request_name, approve_name, source):
+    # A lead officer who is also an approver asks for approval, then tries to give it.
+    both = UserFactory(roles=[Role.OFFICER, Role.APPROVER], email="both@example.org")
+    commission = CommissionFactory(lead_officer=both, state=source)
+    commission_transition(commission=commission, name=request_name, user=both)
+
+    with pytest.raises(PermissionDenied):
+        commission_transition(commission=commission, name=approve_name, user=both)
+    # ...and for returning it too.
+    return_name = "return_plan" if approve_name == "approve_plan" else "return_awards"
+    with pytest.raises(PermissionDenied):
+        commission_transition(commission=commission, name=return_name, user=both, reason="No")
+
+    commission_transition(commission=commission, name=approve_name, user=people[APPROVER])
+    commission.refresh_from_db()
+    assert commission.state in (S.APPROVED, S.DELIVERY)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("missing", ["evidence", "gap", "both"])
+def test_no_planning_without_evidence_and_a_gap(people, missing):
+    commission = CommissionFactory(lead_officer=people[LEAD], state=S.UNDERSTANDING)
+    _satisfy_conditions(commission)
+    if missing in ("evidence", "both"):
+        commission.evidence_items.clear()
+    if missing in ("gap", "both"):
+        commission.gaps.all().delete()
+
+    with pytest.raises(TransitionNotAllowed):
+        commission_transition(commission=commission, name="start_planning", user=people[LEAD])
+    commission.refresh_from_db()
+    assert commission.state == S.UNDERSTANDING
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("name", "source"), [("return_plan", S.PLAN_APPROVAL), ("cancel", S.DRAFT)]
+)
+def test_returning_or_cancelling_needs_reasons(people, name, source):
+    commission = _commission(people, source)
+    with pytest.raises(ValidationError):
+        commission_transition(
+            commission=commission, name=name, user=_actor(people, name), reason="  "
+        )
+    commission.refresh_from_db()
+    assert commission.state == source
+
+
+@pytest.mark.django_db
+def test_the_state_cannot_be_set_directly(people):
+    commission = _commission(people, S.DRAFT)
+    with pytest.raises(AttributeError):
+        commission.state = S.DELIVERY
+
+
+def test_the_machine_covers_every_transition():
+    """The table above names every transition the model has: a new one needs a row."""
+    names = {t.name for t in Commission._meta.get_field("state").get_all_transitions(Commission)}
+    assert names == set(MACHINE)
