@@ -11,7 +11,7 @@ from commissioning.models import (
     Sector,
     Stage,
 )
-from core.forms import BaseForm, BaseModelForm
+from core.forms import BaseForm, BaseModelForm, MoneyField
 from core.models import User
 from core.roles import Role
 
@@ -62,18 +62,10 @@ class CommissionForm(BaseModelForm):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "Select at least one ward or area"},
     )
-    indicative_budget = forms.DecimalField(
-        label="Indicative budget",
-        help_text="In pounds, for the whole period",
-        min_value=0,
-        max_digits=12,
-        decimal_places=2,
-        error_messages={
-            "required": "Enter the indicative budget",
-            "invalid": "Indicative budget must be an amount of money, like 12500",
-            "min_value": "Indicative budget must be £0 or more",
-            "max_decimal_places": "Indicative budget must be in pounds and pence, like 12500.50",
-        },
+    indicative_budget = MoneyField(
+        noun="the indicative budget",
+        label="Indicative budget (£)",
+        help_text="In pounds, for the whole period, for example 150000",
     )
     period_start = DateInputField(
         label="Start of the period", help_text="For example, 1 4 2027", require_all_fields=False

@@ -95,7 +95,13 @@ def demo_seed() -> dict:
     if not getattr(settings, "DEMO_DATA_ALLOWED", False):
         raise ImproperlyConfigured("Demo data cannot be loaded under production settings.")
 
-    from commissioning.demo import demo_areas_seed
+    from commissioning.demo import (
+        demo_areas_seed,
+        demo_commissions_advance,
+        demo_commissions_seed,
+    )
+    from engagement.demo_events import demo_engagement_events_seed
+    from engagement.demo_understand import demo_understand_seed
     from providers.demo import demo_organisations_seed
     from providers.models import Membership
 
@@ -107,4 +113,17 @@ def demo_seed() -> dict:
         user=users[Role.PROVIDER],
         defaults={"role": Membership.Role.ADMIN},
     )
-    return {"users": users, "areas": areas, "organisations": organisations}
+    commissions = demo_commissions_seed(lead_officer=users[Role.OFFICER])
+    demo_engagement_events_seed(officer=users[Role.OFFICER], commissions=commissions)
+    demo_understand_seed(
+        officer=users[Role.OFFICER], commissions=commissions, organisations=organisations
+    )
+    demo_commissions_advance(
+        commissions=commissions, lead_officer=users[Role.OFFICER], approver=users[Role.APPROVER]
+    )
+    return {
+        "users": users,
+        "areas": areas,
+        "organisations": organisations,
+        "commissions": commissions,
+    }

@@ -189,3 +189,34 @@ class ChangePasswordForm(GovukFormMixin, _ConfirmPasswordMixin, allauth_forms.Ch
             label="Confirm new password",
             required="Confirm your new password",
         )
+
+
+class MoneyField(forms.DecimalField):
+    """Pounds and pence, typed as people write them: "12500", "£12,500" or "12500.50".
+
+    A text input with a decimal keypad, as the GOV.UK Design System advises, not
+    `type=number`. `noun` words the messages: "Enter the indicative budget".
+    """
+
+    def __init__(self, *, noun: str, **kwargs):
+        kwargs.setdefault("max_digits", 12)
+        kwargs.setdefault("decimal_places", 2)
+        kwargs.setdefault("min_value", 0)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal"}))
+        bare = noun.removeprefix("the ").removeprefix("The ")
+        bare = bare[0].upper() + bare[1:]
+        kwargs["error_messages"] = {
+            "required": f"Enter {noun}",
+            "invalid": f"{bare} must be an amount of money, like 12500",
+            "min_value": f"{bare} must be £0 or more",
+            "max_digits": f"{bare} must be less than £10 billion",
+            "max_whole_digits": f"{bare} must be less than £10 billion",
+            "max_decimal_places": f"{bare} must be in pounds and pence, like 12500.50",
+            **kwargs.get("error_messages", {}),
+        }
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().replace(",", "").removeprefix("£").strip()
+        return super().to_python(value)

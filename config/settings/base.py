@@ -179,6 +179,7 @@ TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
 USE_THOUSAND_SEPARATOR = False
+FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6 behaviour now: links typed without a scheme are https
 
 # --- Static and media -------------------------------------------------------------------------
 STATIC_URL = "/static/"
@@ -235,4 +236,14 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(levelname)s %(asctime)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+}
+
+# crispy-forms-gds styles text inputs itself; give the other input widgets their GOV.UK classes.
+CRISPY_CLASS_CONVERTERS = {
+    "numberinput": "govuk-input",
+    "urlinput": "govuk-input",
+    "emailinput": "govuk-input",
+    "dateinput": "govuk-input",
+    "clearablefileinput": "govuk-file-upload",
+    "fileinput": "govuk-file-upload",
 }
