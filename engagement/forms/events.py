@@ -384,6 +384,8 @@ class BookingForm(BaseForm):
         self.fields["organisation"].choices = [
             (str(org.pk), org.name) for org in self.organisations
         ] + [(self.NO_ORGANISATION, "I am coming for myself, not for an organisation")]
+        if len(self.organisations) == 1:
+            self.fields["organisation"].initial = str(self.organisations[0].pk)
 
     def clean_organisation(self) -> Organisation | None:
         value = self.cleaned_data["organisation"]
