@@ -54,3 +54,28 @@ def can_approve_award(commission, user) -> bool:
 def can_cancel(commission, user) -> bool:
     """The lead officer or an approver."""
     return (lead | is_approver).test(user, commission)
+
+
+# --- The Plan stage -------------------------------------------------------------------------
+
+
+@rules.predicate
+def wrote_or_submitted_plan(user, plan) -> bool:
+    return plan is not None and user.pk in (plan.author_id, plan.submitted_by_id)
+
+
+approve_commissioning_plan = is_approver & ~wrote_or_submitted_plan
+
+rules.add_perm("commissioning.author_plan", is_officer)
+rules.add_perm("commissioning.approve_commissioning_plan", approve_commissioning_plan)
+rules.add_perm("commissioning.view_plan_drafts", is_council_staff)
+
+
+def can_author_plan(plan, user) -> bool:
+    """A commissioning officer."""
+    return is_officer.test(user, plan)
+
+
+def can_approve_commissioning_plan(plan, user) -> bool:
+    """An approver who neither wrote nor submitted the plan."""
+    return approve_commissioning_plan.test(user, plan)

@@ -6,6 +6,7 @@ from decimal import Decimal
 import factory
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
+from django.utils.text import slugify
 
 from commissioning.models import CorporatePriority, Sector
 from core.models import User
@@ -88,6 +89,87 @@ class CommissionFactory(factory.django.DjangoModelFactory):
     @classmethod
     def _create(cls, model_class, *args, state=None, **kwargs):
         """`state=` puts the commission straight into a state, as if it had got there."""
+        obj = model_class(*args, **kwargs)
+        if state is not None:
+            obj.__dict__["state"] = state  # bypass protected=True for test set-up
+        obj.save()
+        return obj
+
+
+class OptionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "commissioning.Option"
+
+    commission = factory.SubFactory(CommissionFactory)
+    title = factory.Sequence(lambda n: f"Option {n}: grants to local organisations")
+    description = "Grants to voluntary organisations already working in the area."
+    estimated_cost = Decimal("100000")
+    expected_outcomes = "Fewer older people lonely; more people supported at home."
+    risks = "Small organisations may not have capacity to scale up."
+
+
+class SpecificationFactory(factory.django.DjangoModelFactory):
+    """A complete specification: an outcome, a success measure with targets for each year."""
+
+    class Meta:
+        model = "commissioning.Specification"
+        skip_postgeneration_save = True
+
+    commission = factory.SubFactory(CommissionFactory)
+    title = factory.Sequence(lambda n: f"Befriending and lunch clubs {n}")
+    summary = "Weekly befriending and lunch clubs for people over 65."
+    budget = Decimal("60000")
+    duration_months = 36
+    eligibility = "Voluntary, community and faith organisations working in the district."
+    sector_partners = "Morecambe Bay Carers' Forum; Age-friendly Lancaster network"
+
+    @factory.post_generation
+    def complete(self, create, extracted, **kwargs):
+        if not create or extracted is False:
+            return
+        from commissioning.models import MeasureTarget, SpecificationMeasure, SuccessMeasure
+
+        outcome = self.outcomes.create(description="Older people are less lonely")
+        chosen = SpecificationMeasure.objects.create(
+            specification=self,
+            measure=SuccessMeasure.objects.get(name="People supported"),
+            outcome=outcome,
+        )
+        for year in (1, 2, 3):
+            MeasureTarget.objects.create(
+                specification_measure=chosen, year=year, target=Decimal(100 * year)
+            )
+
+
+class PlanFactory(factory.django.DjangoModelFactory):
+    """A Commissioning Plan in draft; `state=` puts it straight into a state."""
+
+    class Meta:
+        model = "commissioning.CommissioningPlan"
+        skip_postgeneration_save = True
+
+    sector = factory.LazyFunction(lambda: Sector.objects.get(short_name="VCFS"))
+    title = factory.Sequence(lambda n: f"VCFS Commissioning Plan {n}")
+    series = factory.LazyAttribute(lambda o: slugify(o.title))
+    slug = factory.LazyAttribute(lambda o: f"{o.series}-v{o.version}")
+    version = 1
+    period_start = datetime.date(2027, 4, 1)
+    period_end = datetime.date(2030, 3, 31)
+    purpose = "To invest in services that improve the lives of people in the district."
+    investment_levels = "£450,000 over three years."
+    expected_outcomes = "People are less lonely; fewer people need crisis food support."
+    procurement_arrangements = "Open grant rounds, advertised on the portal."
+    contractual_arrangements = "Grant agreements with quarterly payments."
+    performance_management = "Quarterly monitoring returns against agreed targets."
+    author = factory.SubFactory(UserFactory, roles=[Role.OFFICER])
+
+    @factory.post_generation
+    def specifications(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.specifications.set(extracted)
+
+    @classmethod
+    def _create(cls, model_class, *args, state=None, **kwargs):
         obj = model_class(*args, **kwargs)
         if state is not None:
             obj.__dict__["state"] = state  # bypass protected=True for test set-up

@@ -1,4 +1,17 @@
 from .commission import STAGE_OF_STATE, Commission, CommissionState, Stage
+from .plan import (
+    CommissioningPlan,
+    Lot,
+    MeasureTarget,
+    Option,
+    OptionScore,
+    PlanState,
+    ServiceCriterion,
+    Specification,
+    SpecificationMeasure,
+    SpecificationOutcome,
+    SuccessMeasure,
+)
 from .reference import (
     Area,
     CommissioningPrinciple,
@@ -13,6 +26,17 @@ from .reference import (
 )
 
 __all__ = [
+    "CommissioningPlan",
+    "Lot",
+    "MeasureTarget",
+    "Option",
+    "OptionScore",
+    "PlanState",
+    "ServiceCriterion",
+    "Specification",
+    "SpecificationMeasure",
+    "SpecificationOutcome",
+    "SuccessMeasure",
     "STAGE_OF_STATE",
     "Commission",
     "CommissionState",

@@ -163,6 +163,20 @@ class Commission(ConcurrentTransitionMixin, models.Model):
         """At least one gap is recorded in the gap analysis."""
         return self.gaps.exists()
 
+    def has_recommended_option(self) -> bool:
+        """One option in the options appraisal is recorded as recommended, with its rationale."""
+        return self.options.filter(is_recommended=True).exists()
+
+    def has_complete_specification(self) -> bool:
+        """At least one service specification is complete: outcomes, success measures with
+        targets, budget, duration and eligibility."""
+        specifications = self.specifications.prefetch_related("outcomes", "measures__targets")
+        return any(specification.is_complete for specification in specifications)
+
+    def has_published_plan(self) -> bool:
+        """The Commissioning Plan that includes its specification is published."""
+        return self.specifications.filter(plans__state="published").exists()
+
     # --- Transitions ---------------------------------------------------------------------------
 
     @fsm_log_by
@@ -197,6 +211,7 @@ class Commission(ConcurrentTransitionMixin, models.Model):
         source=S.PLANNING,
         target=S.PLAN_APPROVAL,
         permission=commission_rules.can_lead,
+        conditions=[has_recommended_option, has_complete_specification],
         custom={"label": "Ask for plan approval"},
     )
     def request_plan_approval(self, by=None, description=None):
@@ -234,6 +249,7 @@ class Commission(ConcurrentTransitionMixin, models.Model):
         source=S.APPROVED,
         target=S.PROCUREMENT,
         permission=commission_rules.can_lead,
+        conditions=[has_published_plan],
         custom={"label": "Start procurement"},
     )
     def start_procurement(self, by=None, description=None):

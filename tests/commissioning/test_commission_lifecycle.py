@@ -12,7 +12,13 @@ from commissioning.models.commission import CANCELLABLE
 from commissioning.services import commission_transition
 from core.roles import Role
 from engagement.models import EvidenceItem, Gap
-from tests.factories import CommissionFactory, UserFactory
+from tests.factories import (
+    CommissionFactory,
+    OptionFactory,
+    PlanFactory,
+    SpecificationFactory,
+    UserFactory,
+)
 
 S = CommissionState
 LEAD, APPROVER = "lead", "approver"
@@ -59,6 +65,14 @@ WRONG_ROLE = [
 
 
 def _satisfy_conditions(commission: Commission) -> None:
+    """Everything the machine asks for: evidence, a gap, a recommended option, a complete
+    specification in a published Commissioning Plan."""
+    _satisfy_understand(commission)
+    OptionFactory(commission=commission, is_recommended=True, recommendation_rationale="Best")
+    PlanFactory(state="published", specifications=[SpecificationFactory(commission=commission)])
+
+
+def _satisfy_understand(commission: Commission) -> None:
     evidence = EvidenceItem.objects.create(
         title="Census 2021: people aged 65 and over living alone",
         category=EvidenceItem.Category.DEMOGRAPHY,
@@ -157,6 +171,7 @@ def test_nobody_approves_what_they_asked_for(people, request_name, approve_name,
     # A lead officer who is also an approver asks for approval, then tries to give it.
     both = UserFactory(roles=[Role.OFFICER, Role.APPROVER], email="both@example.org")
     commission = CommissionFactory(lead_officer=both, state=source)
+    _satisfy_conditions(commission)
     commission_transition(commission=commission, name=request_name, user=both)
 
     with pytest.raises(PermissionDenied):
@@ -172,10 +187,49 @@ def test_nobody_approves_what_they_asked_for(people, request_name, approve_name,
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    "missing", ["recommended option", "specification", "complete specification"]
+)
+def test_no_plan_approval_without_a_recommended_option_and_a_complete_specification(
+    people, missing
+):
+    commission = CommissionFactory(lead_officer=people[LEAD], state=S.PLANNING)
+    if missing != "recommended option":
+        OptionFactory(commission=commission, is_recommended=True)
+    else:
+        OptionFactory(commission=commission, is_recommended=False)
+    if missing == "complete specification":
+        SpecificationFactory(commission=commission, complete=False)
+    elif missing != "specification":
+        SpecificationFactory(commission=commission)
+    if missing == "recommended option":
+        SpecificationFactory(commission=commission)
+
+    with pytest.raises(TransitionNotAllowed):
+        commission_transition(
+            commission=commission, name="request_plan_approval", user=people[LEAD]
+        )
+    commission.refresh_from_db()
+    assert commission.state == S.PLANNING
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("plan_state", ["draft", "awaiting_approval", "approved", "superseded"])
+def test_no_procurement_until_the_plan_is_published(people, plan_state):
+    commission = CommissionFactory(lead_officer=people[LEAD], state=S.APPROVED)
+    PlanFactory(state=plan_state, specifications=[SpecificationFactory(commission=commission)])
+
+    with pytest.raises(TransitionNotAllowed):
+        commission_transition(commission=commission, name="start_procurement", user=people[LEAD])
+    commission.refresh_from_db()
+    assert commission.state == S.APPROVED
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("missing", ["evidence", "gap", "both"])
 def test_no_planning_without_evidence_and_a_gap(people, missing):
     commission = CommissionFactory(lead_officer=people[LEAD], state=S.UNDERSTANDING)
-    _satisfy_conditions(commission)
+    _satisfy_understand(commission)
     if missing in ("evidence", "both"):
         commission.evidence_items.clear()
     if missing in ("gap", "both"):

@@ -181,6 +181,7 @@ def test_cancelling_asks_for_reasons_and_keeps_the_form(client, officer):
 @pytest.mark.django_db
 def test_timeline_shows_who_when_from_to_and_why(client, officer, approver):
     commission = CommissionFactory(lead_officer=officer, state=S.PLANNING)
+    _satisfy_conditions(commission)
     client.force_login(officer)
     client.post(
         f"/staff/commissions/{commission.pk}/actions/request_plan_approval/",

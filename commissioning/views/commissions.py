@@ -1,3 +1,5 @@
+"""Staff pages for commissions: dashboard, commission page, lifecycle actions."""
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
@@ -10,47 +12,6 @@ from commissioning import selectors, services
 from commissioning.forms import CommissionForm, DashboardFilterForm, TransitionForm
 from commissioning.models import Commission, CommissionState, Stage
 from core.mixins import ObjectPermissionRequiredMixin, StaffRequiredMixin
-
-
-class HomeView(TemplateView):
-    """What the portal is, the commissioning cycle, and where each audience starts."""
-
-    template_name = "commissioning/home.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        framework = selectors.framework_current_get()
-        context["framework"] = framework
-        context["stages"] = (
-            list(selectors.cycle_stages_list(framework=framework)) if framework else []
-        )
-        return context
-
-
-class FrameworkView(TemplateView):
-    template_name = "commissioning/framework.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        framework = selectors.framework_current_get()
-        context["framework"] = framework
-        context["overview"] = (
-            selectors.framework_overview_get(framework=framework) if framework else None
-        )
-        return context
-
-
-class GlossaryView(TemplateView):
-    template_name = "commissioning/glossary.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        framework = selectors.framework_current_get()
-        context["framework"] = framework
-        context["terms"] = (
-            list(selectors.glossary_terms_list(framework=framework)) if framework else []
-        )
-        return context
 
 
 class StaffDashboardView(StaffRequiredMixin, TemplateView):

@@ -1,0 +1,3 @@
+from .commissions import CommissionForm, DashboardFilterForm, TransitionForm
+
+__all__ = ["CommissionForm", "DashboardFilterForm", "TransitionForm"]

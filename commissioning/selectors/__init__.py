@@ -1,0 +1,41 @@
+from .commissions import (
+    Action,
+    ConditionCheck,
+    CycleStagePosition,
+    NextStep,
+    commission_actions_for,
+    commission_cycle_position,
+    commission_detail_get,
+    commission_next_steps,
+    commission_stage_counts,
+    commission_timeline,
+    commission_transition_spec,
+    commissions_list,
+)
+from .framework import (
+    FrameworkOverview,
+    cycle_stages_list,
+    framework_current_get,
+    framework_overview_get,
+    glossary_terms_list,
+)
+
+__all__ = [
+    "Action",
+    "ConditionCheck",
+    "CycleStagePosition",
+    "FrameworkOverview",
+    "NextStep",
+    "commission_actions_for",
+    "commission_cycle_position",
+    "commission_detail_get",
+    "commission_next_steps",
+    "commission_stage_counts",
+    "commission_timeline",
+    "commission_transition_spec",
+    "commissions_list",
+    "cycle_stages_list",
+    "framework_current_get",
+    "framework_overview_get",
+    "glossary_terms_list",
+]

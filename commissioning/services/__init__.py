@@ -1,0 +1,15 @@
+from .commissions import (
+    CommissionChanged,
+    commission_create,
+    commission_transition,
+    commission_transition_get,
+    commission_update,
+)
+
+__all__ = [
+    "CommissionChanged",
+    "commission_create",
+    "commission_transition",
+    "commission_transition_get",
+    "commission_update",
+]

@@ -1,0 +1,46 @@
+"""Public pages: the portal's home, the framework and its glossary."""
+
+from django.views.generic import TemplateView
+
+from commissioning import selectors
+
+
+class HomeView(TemplateView):
+    """What the portal is, the commissioning cycle, and where each audience starts."""
+
+    template_name = "commissioning/home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        framework = selectors.framework_current_get()
+        context["framework"] = framework
+        context["stages"] = (
+            list(selectors.cycle_stages_list(framework=framework)) if framework else []
+        )
+        return context
+
+
+class FrameworkView(TemplateView):
+    template_name = "commissioning/framework.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        framework = selectors.framework_current_get()
+        context["framework"] = framework
+        context["overview"] = (
+            selectors.framework_overview_get(framework=framework) if framework else None
+        )
+        return context
+
+
+class GlossaryView(TemplateView):
+    template_name = "commissioning/glossary.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        framework = selectors.framework_current_get()
+        context["framework"] = framework
+        context["terms"] = (
+            list(selectors.glossary_terms_list(framework=framework)) if framework else []
+        )
+        return context
