@@ -82,6 +82,32 @@ class DemoCommission:
 
 DEMO_COMMISSIONS = [
     DemoCommission(
+        "Community transport for rural areas",
+        "VCFS",
+        ("health-and-well-being", "economic-growth"),
+        ("working-together-in-partnership", "environmental-sustainability"),
+        ("Rural Lancaster", "Carnforth"),
+        "96000",
+        datetime.date(2027, 4, 1),
+        datetime.date(2030, 3, 31),
+        "Dial-a-ride and community minibuses so that people in the Lune Valley and around "
+        "Carnforth who cannot use buses can get to shops, appointments and activities.",
+        "approved",
+    ),
+    DemoCommission(
+        "Independent advice and advocacy",
+        "VCFS",
+        ("community-leadership", "health-and-well-being"),
+        ("managing-the-councils-resources",),
+        ("Lancaster", "Morecambe", "Heysham"),
+        "210000",
+        datetime.date(2027, 4, 1),
+        datetime.date(2030, 3, 31),
+        "Free, independent advice on money, benefits, debt and housing, with advocacy for "
+        "people who find it hardest to be heard, delivered in partnership.",
+        "approved",
+    ),
+    DemoCommission(
         "Tackling loneliness and isolation in later life",
         "VCFS",
         ("health-and-well-being", "community-leadership"),

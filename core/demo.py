@@ -100,6 +100,7 @@ def demo_seed() -> dict:
         demo_commissions_advance,
         demo_commissions_seed,
     )
+    from commissioning.demo_plan_stage import demo_plan_stage_seed
     from engagement.demo_events import demo_engagement_events_seed
     from engagement.demo_understand import demo_understand_seed
     from providers.demo import demo_organisations_seed
@@ -118,6 +119,7 @@ def demo_seed() -> dict:
     demo_understand_seed(
         officer=users[Role.OFFICER], commissions=commissions, organisations=organisations
     )
+    specifications = demo_plan_stage_seed(officer=users[Role.OFFICER], commissions=commissions)
     demo_commissions_advance(
         commissions=commissions, lead_officer=users[Role.OFFICER], approver=users[Role.APPROVER]
     )
@@ -126,4 +128,5 @@ def demo_seed() -> dict:
         "areas": areas,
         "organisations": organisations,
         "commissions": commissions,
+        "specifications": specifications,
     }

@@ -24,6 +24,8 @@ FOOD = "Community food resilience"
 PARKS = "Volunteering in parks and open spaces"
 CREATIVE = "Creative opportunities for young people"
 FESTIVALS = "Festivals and events in Morecambe Bay"
+TRANSPORT = "Community transport for rural areas"
+ADVICE = "Independent advice and advocacy"
 
 
 @dataclass(frozen=True)
@@ -144,7 +146,7 @@ EVIDENCE = [
         "Deprivation affecting older people is high in both wards.",
         ("health-and-well-being", "economic-growth"),
         ("Heysham South", "Harbour"),
-        (LONELINESS, FOOD),
+        (LONELINESS, FOOD, ADVICE),
         url="https://www.gov.uk/government/statistics/english-indices-of-deprivation-2019",
     ),
     DemoEvidence(
@@ -359,6 +361,33 @@ SERVICES = [
     ),
 ]
 
+EVIDENCE += [
+    DemoEvidence(
+        "Rural access to services: Lune Valley travel survey 2025",
+        EvidenceItem.Category.SOCIAL,
+        "Lancashire County Council and parish councils",
+        datetime.date(2025, 10, 14),
+        "In the Lune Valley, Halton and Kellet, two buses a day or fewer serve most villages. "
+        "One in five people over 75 said they had missed a health appointment in the last "
+        "year because they could not get there.",
+        ("health-and-well-being", "economic-growth"),
+        ("Rural Lancaster", "Carnforth"),
+        (TRANSPORT,),
+    ),
+    DemoEvidence(
+        "Advice needs in the Lancaster district 2026",
+        EvidenceItem.Category.QUALITATIVE,
+        "Lancaster District advice partnership",
+        datetime.date(2026, 3, 31),
+        "Demand for debt and benefits advice rose by a third in two years; waiting times for "
+        "an appointment are up to five weeks, and people come for help later, when problems "
+        "have become crises.",
+        ("community-leadership", "health-and-well-being"),
+        ("Lancaster", "Morecambe", "Heysham"),
+        (ADVICE,),
+    ),
+]
+
 GAPS = [
     DemoGap(
         LONELINESS,
@@ -453,6 +482,28 @@ GAPS = [
             "Young people's creative participation survey 2025",
             "Employment and skills in the Lancaster district 2025",
         ),
+    ),
+    DemoGap(
+        TRANSPORT,
+        "health-and-well-being",
+        "Rural Lancaster",
+        Gap.Severity.HIGH,
+        "Older and disabled people in the Lune Valley cannot get to appointments and shops.",
+        "One community transport scheme with a waiting list; two buses a day at most.",
+        "No door-to-door transport for most rural villages.",
+        "Expand dial-a-ride with volunteer drivers, shared with health partners.",
+        ("Rural access to services: Lune Valley travel survey 2025",),
+    ),
+    DemoGap(
+        ADVICE,
+        "community-leadership",
+        None,
+        Gap.Severity.HIGH,
+        "People wait up to five weeks for debt and benefits advice.",
+        "Three agencies, each with its own front door and waiting list.",
+        "No quick, shared route into advice, so problems become crises.",
+        "A partnership with one front door and early help.",
+        ("Advice needs in the Lancaster district 2026",),
     ),
     DemoGap(
         FESTIVALS,
