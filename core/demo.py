@@ -101,6 +101,7 @@ def demo_seed() -> dict:
         demo_commissions_seed,
     )
     from commissioning.demo_plan_stage import demo_plan_stage_seed
+    from commissioning.demo_plans import demo_plans_seed
     from engagement.demo_events import demo_engagement_events_seed
     from engagement.demo_understand import demo_understand_seed
     from providers.demo import demo_organisations_seed
@@ -123,6 +124,11 @@ def demo_seed() -> dict:
     demo_commissions_advance(
         commissions=commissions, lead_officer=users[Role.OFFICER], approver=users[Role.APPROVER]
     )
+    demo_plans_seed(
+        author=users[Role.OFFICER],
+        approver=users[Role.APPROVER],
+        specifications_by_sector=_published_specifications(commissions, specifications),
+    )
     return {
         "users": users,
         "areas": areas,
@@ -130,3 +136,12 @@ def demo_seed() -> dict:
         "commissions": commissions,
         "specifications": specifications,
     }
+
+
+def _published_specifications(commissions: dict, specifications: dict) -> dict[str, list]:
+    """The specifications of approved commissions, by sector: what the plans publish."""
+    by_sector: dict[str, list] = {}
+    for title, commission in commissions.items():
+        if commission.state in ("approved", "procurement", "assessment", "delivery"):
+            by_sector.setdefault(commission.sector.short_name, []).extend(specifications[title])
+    return by_sector

@@ -367,6 +367,11 @@ class CommissioningPlan(FSMModelMixin, models.Model):
         """The plan includes at least one service specification."""
         return self.specifications.exists()
 
+    def specifications_complete(self) -> bool:
+        """Every specification in the plan is complete."""
+        specifications = self.specifications.prefetch_related("outcomes", "measures__targets")
+        return all(specification.is_complete for specification in specifications)
+
     # --- Transitions ---------------------------------------------------------------------------
 
     @fsm_log_by
@@ -376,7 +381,7 @@ class CommissioningPlan(FSMModelMixin, models.Model):
         source=PlanState.DRAFT,
         target=PlanState.AWAITING_APPROVAL,
         permission=commission_rules.can_author_plan,
-        conditions=[has_specifications],
+        conditions=[has_specifications, specifications_complete],
         custom={"label": "Send for approval"},
     )
     def submit(self, by=None, description=None):

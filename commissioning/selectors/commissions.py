@@ -12,6 +12,7 @@ from commissioning.models import (
     CommissionState,
     CorporatePriority,
     Sector,
+    Specification,
     Stage,
 )
 from commissioning.models.commission import STATES_OF_STAGE
@@ -81,7 +82,18 @@ def commission_stage_counts(*, queryset: QuerySet[Commission]) -> dict[str, int]
 def commission_detail_get(*, pk: int) -> Commission:
     return (
         Commission.objects.select_related("sector", "lead_officer", "plan_requested_by")
-        .prefetch_related("priorities", "themes", Prefetch("areas", Area.objects.order_by("name")))
+        .prefetch_related(
+            "priorities",
+            "themes",
+            "options",
+            Prefetch("areas", Area.objects.order_by("name")),
+            Prefetch(
+                "specifications",
+                Specification.objects.order_by("title").prefetch_related(
+                    "outcomes", "measures__targets"
+                ),
+            ),
+        )
         .annotate(
             evidence_count=Count("evidence_items", distinct=True),
             gap_count=Count("gaps", distinct=True),

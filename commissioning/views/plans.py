@@ -1,45 +1,337 @@
-"""Being written: every view answers 404 until it is built."""
+"""Commissioning Plans: the public register, HTML and PDF, and the staff pages that draft,
+approve, publish and version them."""
 
-from django.http import Http404
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date
 from django.views import View
+from django.views.generic import FormView, TemplateView
+from django_fsm import TransitionNotAllowed
+
+from commissioning.forms.plans import PlanForm, PlanTransitionForm
+from commissioning.models import CommissioningPlan, PlanState
+from commissioning.selectors import plans as selectors
+from commissioning.services import plans as services
+from core.mixins import ObjectPermissionRequiredMixin
+
+# --- Public -----------------------------------------------------------------------------------
 
 
-class _Unbuilt(View):
+class PublicPlanListView(TemplateView):
+    """Published Commissioning Plans by sector and period, with the versions they replaced."""
+
+    template_name = "commissioning/plan_public_list.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(groups=selectors.plans_public_grouped(), **kwargs)
+
+
+class PublicPlanDetailView(TemplateView):
+    """A published or superseded plan. Drafts and plans awaiting approval or publication are
+    not found here by anyone: staff read them at /staff/plans/<pk>/."""
+
+    template_name = "commissioning/plan_public_detail.html"
+
+    def get_context_data(self, **kwargs):
+        try:
+            plan = selectors.plan_public_get(slug=self.kwargs["slug"])
+        except CommissioningPlan.DoesNotExist as exc:
+            raise Http404("No such plan") from exc
+        return super().get_context_data(
+            plan=plan,
+            document=selectors.plan_document(plan=plan),
+            current=selectors.plan_current_version_get(plan=plan),
+            pdf_size=_stored_size(plan),
+            **kwargs,
+        )
+
+
+class PlanPdfView(View):
+    """The stored PDF of a published or superseded plan, as a download.
+
+    It is never rendered here: the task that runs when the plan is published makes it.
+    Until the file exists the answer is 404 with a page saying it is being prepared.
+    Sent as an attachment (the link says “Download”), so people open it in their own PDF
+    reader, with the tags and settings their assistive technology relies on.
+    """
+
+    def get(self, request, slug: str):
+        try:
+            plan = selectors.plan_pdf_get(slug=slug)
+        except CommissioningPlan.DoesNotExist as exc:
+            raise Http404("No such plan") from exc
+        storage = plan.pdf.storage
+        if not plan.pdf or not storage.exists(plan.pdf.name):
+            return render(
+                request,
+                "commissioning/plan_pdf_preparing.html",
+                {"plan_url": reverse("plan_public_detail", kwargs={"slug": slug})},
+                status=404,
+            )
+        modified = storage.get_modified_time(plan.pdf.name)
+        last_modified = int(modified.timestamp())
+        not_modified = get_conditional_response(request, last_modified=last_modified)
+        if not_modified is not None:
+            patch_cache_control(not_modified, public=True, max_age=3600)
+            return not_modified
+        response = FileResponse(
+            plan.pdf.open("rb"),
+            as_attachment=True,
+            filename=f"{plan.slug}.pdf",
+            content_type="application/pdf",
+        )
+        response["Last-Modified"] = http_date(last_modified)
+        patch_cache_control(response, public=True, max_age=3600)
+        return response
+
+
+def _stored_size(plan: CommissioningPlan) -> int | None:
+    """The stored PDF's size in bytes, or None when it is not there (yet)."""
+    if not plan.pdf:
+        return None
+    try:
+        return plan.pdf.size
+    except OSError:
+        return None
+
+
+# --- Staff ------------------------------------------------------------------------------------
+
+
+class StaffPlanListView(ObjectPermissionRequiredMixin, TemplateView):
+    """Every plan in every state, for council staff."""
+
+    permission_required = "commissioning.view_plan_drafts"
+    template_name = "commissioning/plan_staff_list.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            plans=selectors.plans_staff_list(),
+            can_author=self.request.user.has_perm("commissioning.author_plan"),
+            **kwargs,
+        )
+
+
+class PlanCreateView(ObjectPermissionRequiredMixin, FormView):
+    permission_required = "commissioning.author_plan"
+    form_class = PlanForm
+    template_name = "commissioning/plan_form.html"
+
+    def form_valid(self, form):
+        data = {k: v for k, v in form.cleaned_data.items() if k != "specifications"}
+        try:
+            plan = services.plan_create(author=self.request.user, **data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            "Draft plan created. Now choose the service specifications it includes.",
+        )
+        return redirect("plan_update", pk=plan.pk)
+
+
+class PlanMixin:
+    """Fetches the plan named in the URL (404 if there is none) for the rules."""
+
+    def get_object(self) -> CommissioningPlan:
+        if not hasattr(self, "_plan"):
+            try:
+                self._plan = selectors.plan_staff_get(pk=self.kwargs["pk"])
+            except CommissioningPlan.DoesNotExist as exc:
+                raise Http404("No such plan") from exc
+        return self._plan
+
+    def get_permission_object(self):
+        return self.get_object()
+
+
+class StaffPlanDetailView(PlanMixin, ObjectPermissionRequiredMixin, TemplateView):
+    """The plan page for staff: sections, specifications, completeness, actions, timeline."""
+
+    permission_required = "commissioning.view_plan_drafts"
+    template_name = "commissioning/plan_staff_detail.html"
+
+    def get_context_data(self, **kwargs):
+        plan = self.get_object()
+        user = self.request.user
+        document = selectors.plan_document(plan=plan)
+        is_author = user.has_perm("commissioning.author_plan")
+        return super().get_context_data(
+            plan=plan,
+            document=document,
+            checks=selectors.plan_completeness(document=document),
+            actions=selectors.plan_actions_for(plan=plan, user=user),
+            timeline=selectors.plan_timeline(plan=plan),
+            can_edit=is_author and plan.is_editable,
+            can_start_version=(
+                is_author
+                and plan.state == PlanState.PUBLISHED
+                and not hasattr(plan, "next_version")
+            ),
+            current=selectors.plan_current_version_get(plan=plan),
+            pdf_size=_stored_size(plan),
+            **kwargs,
+        )
+
+
+class PlanUpdateView(PlanMixin, ObjectPermissionRequiredMixin, FormView):
+    """Change a draft. Anything else is sent back to its page with the reason."""
+
+    permission_required = "commissioning.author_plan"
+    form_class = PlanForm
+    template_name = "commissioning/plan_form.html"
+
     def dispatch(self, request, *args, **kwargs):
-        raise Http404
+        plan = self.get_object()
+        may_author = request.user.is_authenticated and request.user.has_perm(
+            self.permission_required, plan
+        )
+        if may_author and not plan.is_editable:
+            messages.error(request, services.PlanNotEditable(plan).message)
+            return redirect("plan_staff_detail", pk=plan.pk)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.get_object()}
+
+    def form_valid(self, form):
+        data = dict(form.cleaned_data)
+        try:
+            services.plan_update(plan=self.get_object(), **data)
+        except services.PlanNotEditable as exc:
+            messages.error(self.request, exc.message)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            return self.form_invalid(form)
+        else:
+            messages.success(self.request, "Draft plan saved")
+        return redirect("plan_staff_detail", pk=self.get_object().pk)
 
 
-class PublicPlanListView(_Unbuilt):
-    pass
+class PlanNewVersionView(PlanMixin, ObjectPermissionRequiredMixin, TemplateView):
+    """Start the next version of the published plan (GET confirms, POST starts it)."""
+
+    permission_required = "commissioning.author_plan"
+    template_name = "commissioning/plan_new_version.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(plan=self.get_object(), **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        plan = self.get_object()
+        if plan.state != PlanState.PUBLISHED:
+            messages.error(request, _no_new_version_message(plan))
+            return redirect("plan_staff_detail", pk=plan.pk)
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        plan = self.get_object()
+        try:
+            draft = services.plan_new_version(plan=plan, user=request.user)
+        except services.PlanVersionRefused:
+            messages.error(request, _no_new_version_message(plan))
+            return redirect("plan_staff_detail", pk=plan.pk)
+        messages.success(
+            request,
+            f"Version {draft.version} is a draft. Version {plan.version} stays published "
+            f"until version {draft.version} is approved and published.",
+        )
+        return redirect("plan_staff_detail", pk=draft.pk)
 
 
-class PlanPdfView(_Unbuilt):
-    pass
+def _no_new_version_message(plan: CommissioningPlan) -> str:
+    if plan.state == PlanState.SUPERSEDED:
+        return "This version has been superseded. Start a new version from the current one."
+    return "A new version can be started once this plan is published."
 
 
-class PublicPlanDetailView(_Unbuilt):
-    pass
+class PlanTransitionView(PlanMixin, LoginRequiredMixin, FormView):
+    """Confirm and run one lifecycle action. Offered only when the state machine allows it;
+    a crafted request for anything else gets 403 or a clear message, and nothing changes."""
+
+    form_class = PlanTransitionForm
+    template_name = "commissioning/plan_action.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        plan = self.get_object()
+        seen_state = request.POST.get("seen_state")
+        if request.method == "POST" and seen_state and seen_state != plan.state:
+            messages.error(request, _changed_message())
+            return redirect("plan_staff_detail", pk=plan.pk)
+        try:
+            self.spec = selectors.plan_transition_spec(plan=plan, name=kwargs["name"])
+        except TransitionNotAllowed as exc:
+            raise Http404("No such action") from exc
+        if self.spec is None:
+            if not request.user.has_perm("commissioning.view_plan_drafts"):
+                raise PermissionDenied
+            messages.error(request, _cannot_now_message(plan))
+            return redirect("plan_staff_detail", pk=plan.pk)
+        if not self.spec.has_perm(plan, request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "reason_required": self.spec.custom.get("reason_required", False),
+            "submit_label": self.spec.custom.get("label", "Confirm"),
+            "warning": self.spec.custom.get("warning", False),
+        }
+
+    def get_initial(self):
+        return {"seen_state": self.get_object().state}
+
+    def get_context_data(self, **kwargs):
+        plan = self.get_object()
+        return super().get_context_data(
+            plan=plan,
+            spec=self.spec,
+            explanation=(self.spec.method.__doc__ or "").strip(),
+            target_label=PlanState(self.spec.target).label,
+            current=(
+                CommissioningPlan.objects.filter(series=plan.series, state=PlanState.PUBLISHED)
+                .exclude(pk=plan.pk)
+                .first()
+                if self.spec.name == "publish"
+                else None
+            ),
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        plan = self.get_object()
+        try:
+            services.plan_transition(
+                plan=plan,
+                name=self.kwargs["name"],
+                user=self.request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except TransitionNotAllowed:
+            messages.error(self.request, _cannot_now_message(plan))
+        else:
+            messages.success(self.request, f"The plan is now: {plan.get_state_display()}")
+        return redirect("plan_staff_detail", pk=plan.pk)
 
 
-class StaffPlanListView(_Unbuilt):
-    pass
+def _cannot_now_message(plan: CommissioningPlan) -> str:
+    return (
+        f"That cannot be done while the plan is “{plan.get_state_display()}”. "
+        "Nothing has been changed."
+    )
 
 
-class PlanCreateView(_Unbuilt):
-    pass
-
-
-class StaffPlanDetailView(_Unbuilt):
-    pass
-
-
-class PlanUpdateView(_Unbuilt):
-    pass
-
-
-class PlanNewVersionView(_Unbuilt):
-    pass
-
-
-class PlanTransitionView(_Unbuilt):
-    pass
+def _changed_message() -> str:
+    return (
+        "This plan was changed by someone else while you were looking at it. "
+        "Check where it is now before you try again."
+    )

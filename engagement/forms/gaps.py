@@ -110,6 +110,9 @@ class GapForm(BaseModelForm):
         super().__init__(*args, **kwargs)
         self.commission = commission
         self.fields["priority"].queryset = commission.priorities.all()
+        priorities = list(self.fields["priority"].queryset)
+        if not self.instance.pk and len(priorities) == 1:
+            self.initial["priority"] = priorities[0].pk  # the only choice: already chosen
         self.fields["area"].queryset = commission.areas.select_related("parent").order_by(
             "kind", "parent__name", "name"
         )

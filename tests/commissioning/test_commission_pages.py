@@ -197,3 +197,18 @@ def test_timeline_shows_who_when_from_to_and_why(client, officer, approver):
     assert "Plan awaiting approval → Planning" in html
     assert "Add the Heysham wards" in html
     assert "Alan Approver" in html
+
+
+@pytest.mark.django_db
+def test_commission_page_query_count_is_flat_as_its_plan_grows(client, officer):
+    from tests.factories import OptionFactory, SpecificationFactory
+
+    commission = CommissionFactory(lead_officer=officer, state=S.PLANNING)
+    _satisfy_conditions(commission)
+    client.force_login(officer)
+    OptionFactory.create_batch(2, commission=commission)
+    SpecificationFactory.create_batch(2, commission=commission)
+    few = _queries(client, commission.get_absolute_url())
+    OptionFactory.create_batch(8, commission=commission)
+    SpecificationFactory.create_batch(8, commission=commission)
+    assert _queries(client, commission.get_absolute_url()) == few

@@ -1,0 +1,37 @@
+"""The Commissioning Plan as a PDF, made with WeasyPrint.
+
+Called only from the task that stores the file (`plan_pdf_store`): no page renders a PDF.
+The output is tagged PDF/UA-1, with the document title and language from the HTML
+(`<title>`, `<html lang="en-GB">`).
+"""
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from commissioning.models import CommissioningPlan
+from commissioning.selectors.plans import plan_document
+
+TEMPLATE = "commissioning/pdf/plan.html"
+
+
+def plan_pdf_html(*, plan: CommissioningPlan) -> str:
+    """The HTML the PDF is made from (a plan from `plan_public_get`)."""
+    return render_to_string(
+        TEMPLATE,
+        {
+            "document": plan_document(plan=plan),
+            "plan": plan,
+            "council": settings.COUNCIL,
+            "service_name": settings.SERVICE_NAME,
+            "generated_at": timezone.now(),
+        },
+    )
+
+
+def plan_pdf_render(*, plan: CommissioningPlan) -> bytes:
+    """The plan as PDF bytes."""
+    import weasyprint  # imported here: it loads Pango and fonts, which pages never need
+
+    html = weasyprint.HTML(string=plan_pdf_html(plan=plan), base_url=str(settings.BASE_DIR))
+    return html.write_pdf(pdf_variant="pdf/ua-1")

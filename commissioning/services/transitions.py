@@ -1,0 +1,67 @@
+"""The checks every lifecycle makes before a person moves a record on.
+
+The commission's own service keeps its checks; Commissioning Plans (and later lifecycles)
+use these. A transition marked `custom={"internal": True}` is made only by the portal
+itself (a plan is superseded when its next version is published), never from a button.
+"""
+
+from collections.abc import Callable
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django_fsm import Transition, TransitionNotAllowed
+
+
+def transition_spec_get(*, instance, name: str) -> Transition:
+    """The transition a person may ask for by `name`, in any state.
+
+    TransitionNotAllowed when there is no such action, or it is internal.
+    """
+    for spec in instance.get_all_state_transitions():
+        if spec.name == name and not spec.custom.get("internal"):
+            return spec
+    raise TransitionNotAllowed(f"{name} is not an action anyone can take")
+
+
+def transition_spec_available(*, instance, name: str) -> Transition | None:
+    """The transition `name` if the record's state and the transition's conditions allow it
+    now, otherwise None. TransitionNotAllowed when there is no such action at all."""
+    transition_spec_get(instance=instance, name=name)
+    for spec in instance.get_available_state_transitions():
+        if spec.name == name:
+            return spec
+    return None
+
+
+def transitions_for_user(*, instance, user) -> list[Transition]:
+    """The actions this person may take now: allowed by state, conditions and permission."""
+    return [
+        spec
+        for spec in instance.get_available_user_state_transitions(user)
+        if not spec.custom.get("internal")
+    ]
+
+
+def transition_check(*, instance, name: str, user, reason: str = "") -> Callable:
+    """The bound transition method, once every check has passed.
+
+    Raises TransitionNotAllowed when there is no such action or the record is not in a
+    state to allow it, PermissionDenied when this person may not make it, TransitionNotAllowed
+    when a condition is not met, and ValidationError when reasons are required and missing.
+    """
+    transition_spec_get(instance=instance, name=name)
+    state = instance.state
+    sources = [
+        t
+        for t in instance.get_all_state_transitions()
+        if t.name == name and t.source in (state, "*")
+    ]
+    if not sources:
+        raise TransitionNotAllowed(f"Cannot {name} from {state}")
+    spec = sources[0]
+    if not spec.has_perm(instance, user):
+        raise PermissionDenied("You may not do that")
+    if not all(condition(instance) for condition in spec.conditions):
+        raise TransitionNotAllowed("Conditions not met")
+    if spec.custom.get("reason_required") and not reason.strip():
+        raise ValidationError({"reason": "Enter the reasons"})
+    return getattr(instance, name)

@@ -1,0 +1,29 @@
+"""Celery tasks for commissioning: thin, taking ids and calling a service."""
+
+import logging
+
+from celery import shared_task
+
+from commissioning.models import CommissioningPlan, PlanState
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True, max_retries=5)
+def plan_pdf_generate(plan_id: int) -> None:
+    """Make and store the PDF of a published (or superseded) Commissioning Plan."""
+    from commissioning.services.plans import plan_pdf_store
+
+    plan = (
+        CommissioningPlan.objects.public()
+        .filter(pk=plan_id, state__in=[PlanState.PUBLISHED, PlanState.SUPERSEDED])
+        .first()
+    )
+    if plan is None:
+        return
+    try:
+        plan_pdf_store(plan=plan)
+    except OSError:
+        # WeasyPrint loads Pango from the system; without it the plan is still published
+        # and readable as HTML, and its PDF page says the PDF is being prepared.
+        logger.exception("Could not render the PDF of plan %s: is Pango installed?", plan_id)

@@ -1,0 +1,386 @@
+"""Do, part 1: opportunities published from a plan's specification, clarification
+questions answered for everyone, and bids — sealed until the deadline."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django_fsm import FSMField, FSMModelMixin, transition
+from django_fsm_log.decorators import fsm_log_by, fsm_log_description
+
+from procurement import rules as procurement_rules
+
+
+class FundingType(models.TextChoices):
+    GRANT = "grant", "Grant"
+    CONTRACT = "contract", "Contract"
+
+
+class OpportunityQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(published_at__isnull=False)
+
+    def open_now(self):
+        now = timezone.now()
+        return self.published().filter(opens_at__lte=now, closes_at__gt=now)
+
+
+class Opportunity(models.Model):
+    """A funding opportunity made from a published plan's specification (and lot)."""
+
+    specification = models.ForeignKey(
+        "commissioning.Specification", on_delete=models.PROTECT, related_name="opportunities"
+    )
+    lot = models.ForeignKey(
+        "commissioning.Lot",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="opportunities",
+    )
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=220, unique=True)
+    reference = models.CharField(max_length=20, unique=True)
+    summary = models.TextField()
+    budget = models.DecimalField(max_digits=12, decimal_places=2)
+    funding_type = models.CharField(max_length=10, choices=FundingType.choices)
+    opens_at = models.DateTimeField()
+    closes_at = models.DateTimeField()
+    eligibility = models.TextField()
+    workshops = models.ManyToManyField(
+        "engagement.EngagementEvent", blank=True, related_name="opportunities"
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OpportunityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["closes_at"]
+        verbose_name_plural = "opportunities"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes_at__gt=models.F("opens_at")),
+                name="opportunity_closes_after_it_opens",
+            ),
+            models.CheckConstraint(condition=Q(budget__gte=0), name="opportunity_budget_ok"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("procurement:opportunity_detail", kwargs={"slug": self.slug})
+
+    @property
+    def commission(self):
+        return self.specification.commission
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+    def is_open(self, *, at=None) -> bool:
+        at = at or timezone.now()
+        return self.is_published and self.opens_at <= at < self.closes_at
+
+    def has_closed(self, *, at=None) -> bool:
+        """The deadline has passed: bids are unsealed for officers."""
+        return (at or timezone.now()) >= self.closes_at
+
+
+class OpportunityDocument(models.Model):
+    opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="documents")
+    title = models.CharField(max_length=200)
+    file = models.FileField(upload_to="opportunities/")
+    original_name = models.CharField(max_length=255)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Question(models.Model):
+    """A bid question: one per core criterion, plus service-specific ones, each weighted."""
+
+    opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="questions")
+    criterion = models.ForeignKey(
+        "commissioning.CoreCriterion",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="questions",
+    )
+    service_criterion = models.ForeignKey(
+        "commissioning.ServiceCriterion",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="questions",
+    )
+    text = models.TextField("question")
+    guidance = models.TextField(blank=True)
+    word_limit = models.PositiveIntegerField(default=500)
+    weight = models.DecimalField(max_digits=5, decimal_places=2)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(weight__gte=0, weight__lte=100), name="question_weight_percentage"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
+class Clarification(models.Model):
+    """A bidder's question, asked privately; the answer is published to everyone without
+    naming who asked."""
+
+    opportunity = models.ForeignKey(
+        Opportunity, on_delete=models.CASCADE, related_name="clarifications"
+    )
+    question = models.TextField()
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    organisation = models.ForeignKey(
+        "providers.Organisation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    asked_at = models.DateTimeField(auto_now_add=True)
+    published_question = models.TextField(
+        blank=True, help_text="The question as published, with anything identifying removed"
+    )
+    answer = models.TextField(blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["asked_at"]
+
+    def __str__(self) -> str:
+        return self.question[:80]
+
+
+class BidState(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class Bid(FSMModelMixin, models.Model):
+    """An organisation's bid for an opportunity, alone or as lead of a consortium."""
+
+    opportunity = models.ForeignKey(Opportunity, on_delete=models.PROTECT, related_name="bids")
+    organisation = models.ForeignKey(
+        "providers.Organisation", on_delete=models.PROTECT, related_name="bids"
+    )
+    reference = models.CharField(max_length=30, unique=True)
+    title = models.CharField("project title", max_length=200, blank=True)
+    amount_requested = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    match_funding = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    match_funding_sources = models.TextField(blank=True)
+    other_leverage = models.TextField(
+        blank=True, help_text="Volunteer time, premises, in-kind support"
+    )
+    state = FSMField(choices=BidState.choices, default=BidState.DRAFT, protected=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["opportunity", "organisation"],
+                condition=~Q(state="withdrawn"),
+                name="one_live_bid_per_organisation",
+            ),
+            models.CheckConstraint(
+                condition=Q(amount_requested__isnull=True) | Q(amount_requested__gte=0),
+                name="bid_amount_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} – {self.organisation}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("procurement:bid_detail", kwargs={"pk": self.pk})
+
+    # --- Conditions ----------------------------------------------------------------------------
+
+    def is_before_deadline(self) -> bool:
+        """The opportunity has not closed yet."""
+        return self.opportunity.is_open()
+
+    def partners_have_confirmed(self) -> bool:
+        """Every consortium partner has confirmed from its own account."""
+        return not self.partners.filter(confirmed_at__isnull=True).exists()
+
+    def lead_is_verified(self) -> bool:
+        """The lead organisation has been verified by the council."""
+        return self.organisation.is_verified
+
+    # --- Transitions ---------------------------------------------------------------------------
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(
+        field=state,
+        source=BidState.DRAFT,
+        target=BidState.SUBMITTED,
+        permission=procurement_rules.can_act_for_bid,
+        conditions=[is_before_deadline, lead_is_verified, partners_have_confirmed],
+        custom={"label": "Submit the bid"},
+    )
+    def submit(self, by=None, description=None):
+        """Send the bid to the council before the deadline."""
+        self.submitted_at = timezone.now()
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(
+        field=state,
+        source=BidState.SUBMITTED,
+        target=BidState.DRAFT,
+        permission=procurement_rules.can_act_for_bid,
+        conditions=[is_before_deadline],
+        custom={"label": "Reopen to change the bid", "secondary": True},
+    )
+    def reopen(self, by=None, description=None):
+        """Take the bid back to change it; it must be submitted again before the deadline."""
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(
+        field=state,
+        source=[BidState.DRAFT, BidState.SUBMITTED],
+        target=BidState.WITHDRAWN,
+        permission=procurement_rules.can_act_for_bid,
+        conditions=[is_before_deadline],
+        custom={"label": "Withdraw the bid", "warning": True},
+    )
+    def withdraw(self, by=None, description=None):
+        """Withdraw the bid from the opportunity."""
+
+
+class BidAnswer(models.Model):
+    bid = models.ForeignKey(Bid, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
+    text = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["bid", "question"], name="one_answer_per_question")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.bid} answer to {self.question}"
+
+
+class BudgetLine(models.Model):
+    """A line of the bid's budget breakdown."""
+
+    bid = models.ForeignKey(Bid, on_delete=models.CASCADE, related_name="budget_lines")
+    item = models.CharField(max_length=200)
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.item
+
+
+class ConsortiumPartner(models.Model):
+    """A partner organisation in a consortium bid; it confirms from its own account."""
+
+    bid = models.ForeignKey(Bid, on_delete=models.CASCADE, related_name="partners")
+    organisation = models.ForeignKey(
+        "providers.Organisation", on_delete=models.PROTECT, related_name="partnerships"
+    )
+    role = models.TextField("role in the consortium")
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["bid", "organisation"], name="partner_once_per_bid")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} in {self.bid}"
+
+
+class BidAttachment(models.Model):
+    """A file attached to a bid: served only through a permission-checked view."""
+
+    bid = models.ForeignKey(Bid, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to="bids/")
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class BidSubmission(models.Model):
+    """Every submitted version of a bid, kept: what was sent, when, by whom."""
+
+    bid = models.ForeignKey(Bid, on_delete=models.CASCADE, related_name="submissions")
+    number = models.PositiveSmallIntegerField()
+    receipt = models.CharField(max_length=40, unique=True)
+    submitted_at = models.DateTimeField()
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    content = models.JSONField(help_text="A snapshot of the bid as submitted")
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["bid", "number"], name="one_submission_number")
+        ]
+
+    def __str__(self) -> str:
+        return self.receipt

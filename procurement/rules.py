@@ -1,0 +1,41 @@
+"""Who may do what in procurement. Bids are sealed until the deadline."""
+
+import rules
+
+from core.rules import is_administrator, is_officer
+
+
+@rules.predicate
+def is_member_of_bid_organisation(user, bid) -> bool:
+    if bid is None or not user.is_authenticated:
+        return False
+    return bid.organisation.memberships.filter(user=user).exists()
+
+
+@rules.predicate
+def is_member_of_partner(user, bid) -> bool:
+    if bid is None or not user.is_authenticated:
+        return False
+    return bid.partners.filter(organisation__memberships__user=user).exists()
+
+
+@rules.predicate
+def bid_deadline_passed(user, bid) -> bool:
+    return bid is not None and bid.opportunity.has_closed()
+
+
+act_for_bid = is_member_of_bid_organisation
+view_bid_content = (
+    is_member_of_bid_organisation
+    | is_member_of_partner
+    | ((is_officer | is_administrator) & bid_deadline_passed)
+)
+
+rules.add_perm("procurement.act_for_bid", act_for_bid)
+rules.add_perm("procurement.view_bid_content", view_bid_content)
+rules.add_perm("procurement.manage_opportunities", is_officer | is_administrator)
+
+
+def can_act_for_bid(bid, user) -> bool:
+    """A member of the lead organisation."""
+    return act_for_bid.test(user, bid)
