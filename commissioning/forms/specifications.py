@@ -398,6 +398,8 @@ class SpecificationMeasureForm(BaseForm):
             del self.fields["measure"]
         if outcomes:
             self.fields["outcome"].queryset = specification.outcomes.all()
+            if len(outcomes) == 1 and chosen is None:
+                self.initial.setdefault("outcome", outcomes[0].pk)  # the only choice
             layout.append(Field.radios("outcome", legend_size=Size.SMALL))
         else:
             del self.fields["outcome"]
