@@ -173,6 +173,15 @@ def test_a_plan_without_specifications_cannot_be_sent_for_approval(people):
 
 
 @pytest.mark.django_db
+def test_a_plan_with_an_incomplete_specification_cannot_be_sent_for_approval(people):
+    plan = _plan(people, S.DRAFT, specifications=1)
+    plan.specifications.add(SpecificationFactory(complete=False))
+    with pytest.raises(TransitionNotAllowed):
+        plan_transition(plan=plan, name="submit", user=people["officer"])
+    assert CommissioningPlan.objects.get(pk=plan.pk).state == S.DRAFT
+
+
+@pytest.mark.django_db
 def test_returning_to_draft_needs_reasons(people):
     plan = _plan(people, S.AWAITING_APPROVAL)
     with pytest.raises(ValidationError):
