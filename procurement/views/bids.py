@@ -63,4 +63,3 @@ class StaffBidListView(_Unbuilt):
 
 class StaffBidExportView(_Unbuilt):
     pass
-

@@ -19,4 +19,3 @@ class StaffClarificationListView(_Unbuilt):
 
 class ClarificationAnswerView(_Unbuilt):
     pass
-
