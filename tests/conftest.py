@@ -1,9 +1,17 @@
+import importlib
+
 import pytest
 from django.apps import apps
+from django.conf import settings
+from django.contrib.sites.models import Site
 
 from commissioning import reference_data
 from core.roles import Role, roles_ensure
 from tests.factories import UserFactory
+
+success_measure_library = importlib.import_module(
+    "commissioning.migrations.0005_success_measure_library"
+)
 
 # The people the permission matrix asks about: None is the public.
 ROLE_USERS = {
@@ -69,12 +77,19 @@ def user_for_role(make_user):
 @pytest.fixture(autouse=True)
 def _reference_data_after_flush(request):
     """Transactional tests (browser, concurrency) flush the database after each test,
-    taking with them the roles and framework that migrations loaded: put them back."""
+    taking with them the site, roles, framework and success measures that migrations
+    loaded: put them back."""
     marker = request.node.get_closest_marker("django_db")
     transactional = (marker is not None and marker.kwargs.get("transaction")) or any(
         name in request.fixturenames for name in ("transactional_db", "live_server")
     )
     if transactional:
         request.getfixturevalue("transactional_db")
+        Site.objects.update_or_create(
+            pk=settings.SITE_ID,
+            defaults={"domain": settings.SITE_DOMAIN, "name": settings.SERVICE_NAME},
+        )
+        Site.objects.clear_cache()
         roles_ensure()
         reference_data.load(apps)
+        success_measure_library.load(apps, schema_editor=None)
