@@ -5,9 +5,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from commissioning.models import Area, Sector
-from core.forms import BaseForm, BaseModelForm
+from core.forms import BaseForm, BaseModelForm, GovukDateField
 from core.uploads import CheckedFileField
-from engagement.forms.events import GovukDateField
 from providers import services
 from providers.models import ComplianceDocument, Invitation, Membership, Organisation
 

@@ -1,114 +1,16 @@
 """Forms for engagement events: the officer's event form, booking a place, attendance."""
 
 import datetime as dt
-import re
 
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.layout import Field, Fixed, Layout
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from commissioning.models import Area, Commission, CorporatePriority
-from core.forms import BaseForm, BaseModelForm
-from core.templatetags.portal import govuk_time
+from core.forms import BaseForm, BaseModelForm, GovukDateField, TimeOfDayField
 from engagement.models import Booking, EngagementEvent
 from providers.models import Organisation
-
-
-class GovukDateField(DateInputField):
-    """The GOV.UK date input (day, month, year) with messages that name the date.
-
-    `what` is how the error messages refer to the date, for example "the date the
-    event starts" gives "Enter the date the event starts" and "The date the event
-    starts must be a real date".
-    """
-
-    def __init__(self, *, what: str, **kwargs):
-        kwargs.setdefault("require_all_fields", False)
-        super().__init__(**kwargs)
-        what_capital = what[0].upper() + what[1:]
-        self.error_messages.update(
-            {
-                "required": f"Enter {what}",
-                "incomplete": f"{what_capital} must include a day, month and year",
-                "invalid": f"{what_capital} must be a real date",
-            }
-        )
-        for part, subfield in zip(("day", "month", "year"), self.fields, strict=True):
-            subfield.error_messages["incomplete"] = f"{what_capital} must include a {part}"
-            subfield.validators = []
-        self.what_capital = what_capital
-
-    def compress(self, data_list):
-        day, month, year = data_list
-        if not (day and month and year):
-            return None
-        try:
-            day, month, year = int(day), int(month), int(year)
-        except ValueError as error:
-            raise ValidationError(self.error_messages["invalid"], code="invalid") from error
-        if year < 1000:
-            raise ValidationError(f"{self.what_capital} must include a year with 4 numbers")
-        try:
-            return dt.date(year, month, day)
-        except ValueError as error:
-            raise ValidationError(self.error_messages["invalid"], code="invalid") from error
-
-
-TIME = re.compile(r"^(?P<hour>\d{1,2})(?:[:.](?P<minute>\d{2}))?(?P<meridiem>am|pm)?$")
-
-
-def parse_time_of_day(value: str) -> dt.time | None:
-    """Read a time as people write it: 10am, 2:30pm, 2.30pm, 14:30, midday, midnight."""
-    text = value.strip().lower().replace(" ", "").replace("a.m.", "am").replace("p.m.", "pm")
-    if text in {"midday", "noon", "12noon"}:
-        return dt.time(12, 0)
-    if text == "midnight":
-        return dt.time(0, 0)
-    match = TIME.match(text)
-    if not match:
-        return None
-    hour, minute = int(match["hour"]), int(match["minute"] or 0)
-    if match["meridiem"]:
-        if not 1 <= hour <= 12:
-            return None
-        hour = hour % 12 + (12 if match["meridiem"] == "pm" else 0)
-    elif match["minute"] is None or hour > 23:
-        return None  # "9" could be morning or evening
-    if minute > 59:
-        return None
-    return dt.time(hour, minute)
-
-
-class TimeOfDayField(forms.CharField):
-    """A time typed into a text input, the GOV.UK way: "For example, 10am or 2:30pm"."""
-
-    def __init__(self, *, what: str, **kwargs):
-        kwargs.setdefault("help_text", "For example, 10am or 2:30pm")
-        super().__init__(**kwargs)
-        what_capital = what[0].upper() + what[1:]
-        self.error_messages.update(
-            {
-                "required": f"Enter {what}",
-                "invalid": f"{what_capital} must be a time, like 10am or 2:30pm",
-            }
-        )
-        self.widget.attrs.update({"spellcheck": "false", "autocomplete": "off", "maxlength": 20})
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        if value in self.empty_values:
-            return None
-        parsed = parse_time_of_day(value[:20])
-        if parsed is None:
-            raise ValidationError(self.error_messages["invalid"], code="invalid")
-        return parsed
-
-    def prepare_value(self, value):
-        if isinstance(value, dt.time):
-            return govuk_time(dt.datetime.combine(dt.date(2000, 1, 1), value))
-        return value
 
 
 class AreaChoiceField(forms.ModelMultipleChoiceField):

@@ -6,14 +6,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from commissioning.models import Area, Commission, CorporatePriority
-from core.forms import BaseForm
+from core.forms import BaseForm, GovukDateField
 from core.templatetags.portal import govuk_date
-from engagement.forms.events import (
-    AreaChoiceField,
-    GovukDateField,
-    areas_all,
-    priorities_current,
-)
+from engagement.forms.events import AreaChoiceField, areas_all, priorities_current
 from engagement.models import EngagementEvent, Feedback
 from engagement.selectors import feedback as selectors
 from providers.models import Organisation
