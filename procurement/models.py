@@ -246,6 +246,14 @@ class Bid(FSMModelMixin, models.Model):
         """The lead organisation has been verified by the council."""
         return self.organisation.is_verified
 
+    def is_complete(self) -> bool:
+        """The project title and the amount requested are given and every question is
+        answered (answers are saved stripped, within their word limits)."""
+        if not self.title.strip() or self.amount_requested is None:
+            return False
+        answered = self.answers.exclude(text="").values("question_id")
+        return not self.opportunity.questions.exclude(pk__in=answered).exists()
+
     # --- Transitions ---------------------------------------------------------------------------
 
     @fsm_log_by
@@ -255,7 +263,7 @@ class Bid(FSMModelMixin, models.Model):
         source=BidState.DRAFT,
         target=BidState.SUBMITTED,
         permission=procurement_rules.can_act_for_bid,
-        conditions=[is_before_deadline, lead_is_verified, partners_have_confirmed],
+        conditions=[is_before_deadline, lead_is_verified, partners_have_confirmed, is_complete],
         custom={"label": "Submit the bid"},
     )
     def submit(self, by=None, description=None):

@@ -2,7 +2,7 @@
 
 import rules
 
-from core.rules import is_administrator, is_officer
+from core.rules import is_administrator, is_approver, is_officer
 
 
 @rules.predicate
@@ -24,15 +24,27 @@ def bid_deadline_passed(user, bid) -> bool:
     return bid is not None and bid.opportunity.has_closed()
 
 
+@rules.predicate
+def bid_was_received(user, bid) -> bool:
+    """The bid stands submitted: a draft (never sent, or reopened and not sent again) or a
+    withdrawn bid was not received by the council."""
+    return bid is not None and bid.state == "submitted"
+
+
+# Council staff who may see that bids exist (how many, before the deadline) and, once the
+# deadline has passed, read the bids received. Panel members come in with assessment.
+reads_bids = is_officer | is_approver | is_administrator
+
 act_for_bid = is_member_of_bid_organisation
 view_bid_content = (
     is_member_of_bid_organisation
     | is_member_of_partner
-    | ((is_officer | is_administrator) & bid_deadline_passed)
+    | (reads_bids & bid_deadline_passed & bid_was_received)
 )
 
 rules.add_perm("procurement.act_for_bid", act_for_bid)
 rules.add_perm("procurement.view_bid_content", view_bid_content)
+rules.add_perm("procurement.view_bids_received", reads_bids)
 rules.add_perm("procurement.manage_opportunities", is_officer | is_administrator)
 
 

@@ -90,7 +90,7 @@ def commission_detail_get(*, pk: int) -> Commission:
             Prefetch(
                 "specifications",
                 Specification.objects.order_by("title").prefetch_related(
-                    "outcomes", "measures__targets"
+                    "outcomes", "measures__targets", "opportunities"
                 ),
             ),
         )

@@ -1,53 +1,428 @@
-"""Being written: every view answers 404 until it is built."""
+"""Opportunities: the public list, page, documents and feed; the officers' pages to make,
+question, document and publish them.
 
-from django.http import Http404
+Everyone reads published opportunities; an unpublished one is 404 to everyone but the
+officers who manage opportunities (who see a preview). Bids are sealed until the deadline:
+staff pages show how many have been received, never what they say.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.utils.text import slugify
 from django.views import View
+from django.views.generic import FormView, TemplateView
+
+from commissioning.models import Commission, Specification
+from core.mixins import ObjectPermissionRequiredMixin, StaffRequiredMixin
+from core.rules import is_provider_user
+from core.uploads import file_type_for_name
+from procurement.feeds import OpportunityFeed
+from procurement.forms.opportunities import (
+    OpportunityDocumentForm,
+    OpportunityFilterForm,
+    OpportunityForm,
+    OpportunityPublishForm,
+    QuestionFormSet,
+    question_initial,
+)
+from procurement.models import Opportunity, OpportunityDocument
+from procurement.selectors import opportunities as selectors
+from procurement.services import opportunities as services
+
+MANAGE = "procurement.manage_opportunities"
+
+__all__ = ["OpportunityFeed"]  # the feed is routed from this module with the other pages
 
 
-class _Unbuilt(View):
+def _add_service_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, field_errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, field_errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+# --- Everyone --------------------------------------------------------------------------------
+
+
+class OpportunityListView(TemplateView):
+    """Published opportunities: open, then upcoming, then closed; filtered by sector and
+    Corporate Priority."""
+
+    template_name = "procurement/opportunity_list.html"
+
+    def get_context_data(self, **kwargs):
+        form = OpportunityFilterForm(self.request.GET or None)
+        filters = form.cleaned_data if form.is_valid() else {}
+        return super().get_context_data(
+            form=form,
+            filtered=bool(filters.get("sector") or filters.get("priority")),
+            opportunities=selectors.opportunities_public_list(
+                sector=filters.get("sector"), priority=filters.get("priority")
+            ),
+            **kwargs,
+        )
+
+
+class PublicOpportunityMixin:
+    """The opportunity named by the URL's slug: published, or a preview for the officers
+    who manage opportunities; 404 for anyone else."""
+
+    @cached_property
+    def can_manage(self) -> bool:
+        return self.request.user.has_perm(MANAGE)
+
+    @cached_property
+    def opportunity(self) -> Opportunity:
+        try:
+            return selectors.opportunity_public_get(
+                slug=self.kwargs["slug"], include_unpublished=self.can_manage
+            )
+        except Opportunity.DoesNotExist as error:
+            raise Http404("No such opportunity") from error
+
+
+class OpportunityDetailView(PublicOpportunityMixin, TemplateView):
+    """Everything a bidder needs: the money, the dates, the outcomes and measures, the
+    questions and how they are weighted, documents, workshops and published answers."""
+
+    template_name = "procurement/opportunity_detail.html"
+
+    def get_context_data(self, **kwargs):
+        page = selectors.opportunity_page(opportunity=self.opportunity)
+        is_provider = is_provider_user.test(self.request.user)
+        return super().get_context_data(
+            page=page,
+            opportunity=page.opportunity,
+            is_preview=not page.opportunity.is_published,
+            can_ask=is_provider and page.takes_questions,
+            can_bid=is_provider and page.is_open,
+            can_manage=self.can_manage,
+            **kwargs,
+        )
+
+
+class OpportunityDocumentView(PublicOpportunityMixin, View):
+    """A document for bidders, as a download named from its title. Files are never served
+    from a media URL: only through this check."""
+
+    def get(self, request, slug: str, pk: int):
+        try:
+            document = selectors.opportunity_document_get(opportunity=self.opportunity, pk=pk)
+        except OpportunityDocument.DoesNotExist as error:
+            raise Http404 from error
+        file_type = file_type_for_name(document.file.name) if document.file else None
+        if file_type is None:
+            raise Http404
+        try:
+            handle = document.file.open("rb")
+        except OSError as error:
+            raise Http404 from error
+        filename = f"{slugify(document.title)[:80] or 'document'}{file_type.extension}"
+        response = FileResponse(
+            handle, as_attachment=True, filename=filename, content_type=file_type.content_type
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+
+# --- Council staff ---------------------------------------------------------------------------
+
+
+class StaffOpportunityListView(StaffRequiredMixin, TemplateView):
+    """Every opportunity with its state, questions waiting for an answer and bids received."""
+
+    template_name = "procurement/staff_opportunity_list.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            entries=selectors.opportunities_staff_list(),
+            can_manage=self.request.user.has_perm(MANAGE),
+            **kwargs,
+        )
+
+
+class ManageOpportunitiesMixin(ObjectPermissionRequiredMixin):
+    permission_required = MANAGE
+
+    def get_permission_object(self):
+        return None
+
+
+class StaffOpportunityMixin:
+    """The opportunity named by the URL's pk, for council staff."""
+
+    @cached_property
+    def opportunity(self) -> Opportunity:
+        try:
+            return selectors.opportunity_staff_get(pk=self.kwargs["pk"])
+        except Opportunity.DoesNotExist as error:
+            raise Http404("No such opportunity") from error
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            opportunity=self.opportunity,
+            commission=self.opportunity.specification.commission,
+            **kwargs,
+        )
+
+
+class OpportunityCreateView(ManageOpportunitiesMixin, FormView):
+    """Choose a specification in a published plan, then make an opportunity from it."""
+
+    form_class = OpportunityForm
+    template_name = "procurement/opportunity_form.html"
+
+    @cached_property
+    def specification(self) -> Specification | None:
+        pk = self.request.GET.get("specification", "")
+        if not pk:
+            return None
+        if not pk.isdigit():
+            raise Http404("No such specification")
+        try:
+            return selectors.specification_for_opportunity_get(pk=int(pk))
+        except Specification.DoesNotExist as error:
+            raise Http404("No such specification") from error
+
+    def chooser_url(self) -> str:
+        return reverse("procurement:opportunity_create")
+
+    def get(self, request, *args, **kwargs):
+        if self.specification is None:
+            return self.render_chooser()
+        problem = selectors.opportunity_creation_problem(specification=self.specification)
+        if problem:
+            return self.refuse(services.OpportunityRefused(problem))
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        if self.specification is None:
+            return redirect(self.chooser_url())
+        return super().post(request, *args, **kwargs)
+
+    def render_chooser(self):
+        commission = None
+        commission_pk = self.request.GET.get("commission", "")
+        if commission_pk.isdigit():
+            commission = Commission.objects.filter(pk=int(commission_pk)).first()
+        return self.response_class(
+            request=self.request,
+            template="procurement/staff_opportunity_choose.html",
+            context={
+                "specifications": selectors.specifications_for_opportunities(commission=commission),
+                "commission": commission,
+            },
+        )
+
+    def refuse(self, error: services.OpportunityRefused):
+        for problem in error.problems:
+            messages.error(self.request, problem)
+        return redirect(self.chooser_url())
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "specification": self.specification}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(specification=self.specification, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            opportunity = services.opportunity_create(
+                specification=self.specification,
+                created_by=self.request.user,
+                **form.opportunity_data(),
+            )
+        except services.OpportunityRefused as error:
+            return self.refuse(error)
+        except ValidationError as error:
+            _add_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            f"Opportunity {opportunity.reference} created with a question for each criterion. "
+            "Check the questions and their weights before you publish it.",
+        )
+        return redirect("procurement:staff_opportunity_detail", pk=opportunity.pk)
+
+
+class StaffOpportunityDetailView(StaffOpportunityMixin, StaffRequiredMixin, TemplateView):
+    """The opportunity for the council: what it still needs before publishing, its questions,
+    documents and clarifications, and how many bids have been received (sealed)."""
+
+    template_name = "procurement/staff_opportunity_detail.html"
+
+    def get_context_data(self, **kwargs):
+        opportunity = self.opportunity
+        checks = selectors.opportunity_publish_checks(
+            opportunity=opportunity, user=self.request.user
+        )
+        return super().get_context_data(
+            entry=selectors.OpportunityEntry(
+                opportunity=opportunity,
+                status=selectors.opportunity_status(opportunity=opportunity),
+                deadline=selectors.opportunity_deadline_words(opportunity=opportunity),
+            ),
+            checks=checks,
+            ready=all(check.met for check in checks),
+            total_weight=sum((question.weight for question in opportunity.questions.all()), 0),
+            can_manage=self.request.user.has_perm(MANAGE),
+            **kwargs,
+        )
+
+
+class OpportunityUpdateView(StaffOpportunityMixin, ManageOpportunitiesMixin, FormView):
+    """Change the opportunity's details and link applicant workshops."""
+
+    form_class = OpportunityForm
+    template_name = "procurement/opportunity_form.html"
+
+    def get_form_kwargs(self):
+        opportunity = self.opportunity
+        return {
+            **super().get_form_kwargs(),
+            "specification": opportunity.specification,
+            "opportunity": opportunity,
+            "workshops": selectors.workshop_choices(opportunity=opportunity),
+        }
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(specification=self.opportunity.specification, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            services.opportunity_update(opportunity=self.opportunity, **form.opportunity_data())
+        except ValidationError as error:
+            _add_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, "Opportunity saved")
+        return redirect("procurement:staff_opportunity_detail", pk=self.opportunity.pk)
+
+
+class OpportunityQuestionsView(StaffOpportunityMixin, ManageOpportunitiesMixin, FormView):
+    """The bid questions: words, guidance, word limits and weights, which must add up to 100
+    before publishing. Fixed once the opportunity is published."""
+
+    form_class = QuestionFormSet
+    template_name = "procurement/opportunity_questions.html"
+    prefix = "questions"
+
+    def get_initial(self):
+        return [question_initial(question) for question in self.opportunity.questions.all()]
+
+    def post(self, request, *args, **kwargs):
+        if self.opportunity.is_published:
+            messages.error(request, services.QuestionsLocked.message)
+            return redirect("procurement:opportunity_questions", pk=self.opportunity.pk)
+        return super().post(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("form", self.get_form())
+        formset = kwargs["form"]
+        total = sum((question.weight for question in self.opportunity.questions.all()), 0)
+        return super().get_context_data(
+            formset=formset,
+            total_weight=total,
+            weights_problem=selectors.weights_problem(total=total),
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        try:
+            services.opportunity_questions_update(opportunity=self.opportunity, rows=form.rows())
+        except services.QuestionsLocked as error:
+            messages.error(self.request, str(error))
+            return redirect("procurement:opportunity_questions", pk=self.opportunity.pk)
+        except ValidationError as error:
+            form.forms[0].add_error(None, error.messages)
+            return self.form_invalid(form)
+        problem = selectors.weights_problem(total=form.total_weight())
+        if problem:
+            messages.success(
+                self.request, f"Questions saved. {problem}: change them before you publish."
+            )
+            return redirect("procurement:opportunity_questions", pk=self.opportunity.pk)
+        messages.success(self.request, "Questions saved. The weights add up to 100.")
+        return redirect("procurement:staff_opportunity_detail", pk=self.opportunity.pk)
+
+
+class OpportunityDocumentsView(StaffOpportunityMixin, ManageOpportunitiesMixin, FormView):
+    """Documents for bidders: upload one with a title, or remove one."""
+
+    form_class = OpportunityDocumentForm
+    template_name = "procurement/opportunity_documents.html"
+
+    def post(self, request, *args, **kwargs):
+        remove = request.POST.get("remove", "")
+        if remove:
+            document = (
+                self.opportunity.documents.filter(pk=int(remove)).first()
+                if remove.isdigit()
+                else None
+            )
+            if document is None:
+                raise Http404("No such document")
+            services.opportunity_document_remove(document=document)
+            messages.success(request, f"{document.title} has been removed")
+            return redirect("procurement:opportunity_documents", pk=self.opportunity.pk)
+        return super().post(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(documents=self.opportunity.documents.all(), **kwargs)
+
+    def form_valid(self, form):
+        try:
+            document = services.opportunity_document_add(
+                opportunity=self.opportunity,
+                title=form.cleaned_data["title"],
+                file=form.cleaned_data["file"],
+            )
+        except ValidationError as error:
+            _add_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, f"{document.title} has been uploaded")
+        return redirect("procurement:opportunity_documents", pk=self.opportunity.pk)
+
+
+class OpportunityPublishView(StaffOpportunityMixin, ManageOpportunitiesMixin, FormView):
+    """Confirm publishing: what will happen, and anything that stops it."""
+
+    form_class = OpportunityPublishForm
+    template_name = "procurement/opportunity_publish.html"
+
     def dispatch(self, request, *args, **kwargs):
-        raise Http404
+        allowed = request.user.is_authenticated and self.has_permission()
+        if allowed and self.opportunity.is_published:
+            messages.error(request, "This opportunity has already been published")
+            return redirect("procurement:staff_opportunity_detail", pk=self.opportunity.pk)
+        return super().dispatch(request, *args, **kwargs)
 
+    def get_context_data(self, **kwargs):
+        checks = selectors.opportunity_publish_checks(
+            opportunity=self.opportunity, user=self.request.user
+        )
+        kwargs.setdefault("problems", [check.problem for check in checks if not check.met])
+        return super().get_context_data(
+            checks=checks,
+            moves_commission=self.opportunity.specification.commission.state == "approved",
+            **kwargs,
+        )
 
-class OpportunityListView(_Unbuilt):
-    pass
-
-
-class OpportunityDetailView(_Unbuilt):
-    pass
-
-
-class OpportunityDocumentView(_Unbuilt):
-    pass
-
-
-class StaffOpportunityListView(_Unbuilt):
-    pass
-
-
-class OpportunityCreateView(_Unbuilt):
-    pass
-
-
-class StaffOpportunityDetailView(_Unbuilt):
-    pass
-
-
-class OpportunityUpdateView(_Unbuilt):
-    pass
-
-
-class OpportunityQuestionsView(_Unbuilt):
-    pass
-
-
-class OpportunityDocumentsView(_Unbuilt):
-    pass
-
-
-class OpportunityPublishView(_Unbuilt):
-    pass
-
-
-def OpportunityFeed():  # noqa: N802
-    return _Unbuilt.as_view()
+    def form_valid(self, form):
+        try:
+            services.opportunity_publish(opportunity=self.opportunity, user=self.request.user)
+        except services.OpportunityRefused as error:
+            return self.render_to_response(
+                self.get_context_data(form=form, problems=error.problems, refused=True)
+            )
+        opportunity = self.opportunity
+        messages.success(
+            self.request,
+            f"{opportunity.reference} is published. "
+            f"{selectors.opportunity_deadline_words(opportunity=opportunity)}.",
+        )
+        return redirect("procurement:staff_opportunity_detail", pk=opportunity.pk)

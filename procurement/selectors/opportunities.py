@@ -1,0 +1,438 @@
+"""Reads for opportunities: the public list and page, the feed, the staff pages, and what
+an opportunity still needs before it can be published.
+
+Each list is built in a fixed number of queries, however many opportunities there are.
+Bids are sealed until the deadline: nothing here reads a bid's content, only how many
+there are.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.utils import timezone
+
+from commissioning import rules as commission_rules
+from commissioning.models import (
+    Area,
+    Commission,
+    CommissionState,
+    CorporatePriority,
+    PlanState,
+    Sector,
+    Specification,
+    SpecificationMeasure,
+)
+from commissioning.selectors.specifications import (
+    MeasureRow,
+    specification_measure_rows,
+    specification_years,
+)
+from core.templatetags.portal import govuk_datetime
+from engagement.models import EngagementEvent
+from procurement.models import BidState, Clarification, Opportunity, Question
+
+# A commission whose plan is approved, or which is already in procurement, can have
+# opportunities made from its published specifications.
+OPPORTUNITY_COMMISSION_STATES = (CommissionState.APPROVED, CommissionState.PROCUREMENT)
+
+
+class Status:
+    """Where an opportunity is, as officers and bidders see it."""
+
+    DRAFT = "draft"
+    UPCOMING = "upcoming"
+    OPEN = "open"
+    CLOSED = "closed"
+
+    LABELS = {DRAFT: "Draft", UPCOMING: "Upcoming", OPEN: "Open", CLOSED: "Closed"}
+
+
+def opportunity_status(*, opportunity: Opportunity, now: dt.datetime | None = None) -> str:
+    """Draft until published; then upcoming, open or closed by the clock."""
+    now = now or timezone.now()
+    if not opportunity.is_published:
+        return Status.DRAFT
+    if now < opportunity.opens_at:
+        return Status.UPCOMING
+    if now < opportunity.closes_at:
+        return Status.OPEN
+    return Status.CLOSED
+
+
+def opportunity_deadline_words(*, opportunity: Opportunity, now: dt.datetime | None = None) -> str:
+    """The deadline in plain words, in London time: "Closes 5pm on 15 January 2027 – 50
+    days left", "Opens 5pm on 1 December 2026" or "Closed 5pm on 3 November 2026"."""
+    now = now or timezone.now()
+    if now < opportunity.opens_at:
+        return f"Opens {govuk_datetime(opportunity.opens_at)}"
+    if now < opportunity.closes_at:
+        days = (timezone.localdate(opportunity.closes_at) - timezone.localdate(now)).days
+        if days == 0:
+            left = "closes today"
+        elif days == 1:
+            left = "1 day left"
+        else:
+            left = f"{days} days left"
+        return f"Closes {govuk_datetime(opportunity.closes_at)} – {left}"
+    return f"Closed {govuk_datetime(opportunity.closes_at)}"
+
+
+@dataclass(frozen=True)
+class OpportunityEntry:
+    """An opportunity in a list, with where it is and its deadline in words."""
+
+    opportunity: Opportunity
+    status: str
+    deadline: str
+
+    @property
+    def status_label(self) -> str:
+        return Status.LABELS[self.status]
+
+
+def _entry(opportunity: Opportunity, now: dt.datetime) -> OpportunityEntry:
+    return OpportunityEntry(
+        opportunity=opportunity,
+        status=opportunity_status(opportunity=opportunity, now=now),
+        deadline=opportunity_deadline_words(opportunity=opportunity, now=now),
+    )
+
+
+# --- Everyone --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PublicOpportunities:
+    open: list[OpportunityEntry]
+    upcoming: list[OpportunityEntry]
+    closed: list[OpportunityEntry]
+
+    @property
+    def count(self) -> int:
+        return len(self.open) + len(self.upcoming) + len(self.closed)
+
+
+def opportunities_public_list(
+    *,
+    sector: Sector | None = None,
+    priority: CorporatePriority | None = None,
+    now: dt.datetime | None = None,
+) -> PublicOpportunities:
+    """Published opportunities: open ones closing soonest first, then upcoming ones opening
+    soonest first, then closed ones, most recently closed first. Two queries."""
+    now = now or timezone.now()
+    queryset = Opportunity.objects.published().select_related(
+        "specification__commission__sector", "lot"
+    )
+    if sector is not None:
+        queryset = queryset.filter(specification__commission__sector=sector)
+    if priority is not None:
+        queryset = queryset.filter(specification__commission__priorities=priority)
+    queryset = queryset.prefetch_related(
+        Prefetch(
+            "specification__commission__priorities",
+            queryset=CorporatePriority.objects.order_by("order", "name"),
+        )
+    ).order_by("closes_at", "pk")
+    entries = [_entry(opportunity, now) for opportunity in queryset.distinct()]
+    return PublicOpportunities(
+        open=[e for e in entries if e.status == Status.OPEN],
+        upcoming=sorted(
+            (e for e in entries if e.status == Status.UPCOMING),
+            key=lambda e: (e.opportunity.opens_at, e.opportunity.pk),
+        ),
+        closed=sorted(
+            (e for e in entries if e.status == Status.CLOSED),
+            key=lambda e: (e.opportunity.closes_at, e.opportunity.pk),
+            reverse=True,
+        ),
+    )
+
+
+def opportunities_feed_list(*, limit: int = 50) -> QuerySet[Opportunity]:
+    """Published opportunities for the Atom feed, newest first."""
+    return (
+        Opportunity.objects.published()
+        .select_related("specification__commission__sector")
+        .order_by("-published_at", "-pk")[:limit]
+    )
+
+
+@dataclass(frozen=True)
+class OpportunityPage:
+    """Everything a bidder needs about one opportunity."""
+
+    opportunity: Opportunity
+    commission: Commission
+    specification: Specification
+    status: str
+    deadline: str
+    years: list[int]
+    measures: list[MeasureRow]
+    questions: list[Question]
+    workshops: list[EngagementEvent]
+    clarifications: list[Clarification]
+    total_weight: Decimal
+
+    @property
+    def status_label(self) -> str:
+        return Status.LABELS[self.status]
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == Status.OPEN
+
+    @property
+    def takes_questions(self) -> bool:
+        """Bidders may ask clarification questions until the deadline."""
+        return self.status in (Status.UPCOMING, Status.OPEN)
+
+
+def _questions_queryset() -> QuerySet[Question]:
+    return Question.objects.select_related("criterion", "service_criterion").order_by("order", "pk")
+
+
+def opportunity_public_get(*, slug: str, include_unpublished: bool = False) -> Opportunity:
+    """An opportunity by its address, with everything its page shows, in a flat number of
+    queries. Published only (DoesNotExist otherwise) unless `include_unpublished`, for the
+    council's preview."""
+    queryset = Opportunity.objects.all() if include_unpublished else Opportunity.objects.published()
+    return (
+        queryset.select_related(
+            "specification__commission__sector", "specification__commission__lead_officer", "lot"
+        )
+        .prefetch_related(
+            Prefetch(
+                "specification__commission__priorities",
+                queryset=CorporatePriority.objects.order_by("order", "name"),
+            ),
+            Prefetch("specification__commission__areas", queryset=Area.objects.order_by("name")),
+            "specification__outcomes",
+            Prefetch(
+                "specification__measures",
+                queryset=SpecificationMeasure.objects.select_related(
+                    "measure", "outcome"
+                ).prefetch_related("targets"),
+            ),
+            Prefetch("questions", queryset=_questions_queryset()),
+            "documents",
+            Prefetch(
+                "workshops",
+                queryset=EngagementEvent.objects.filter(is_published=True).order_by("starts_at"),
+            ),
+            Prefetch(
+                "clarifications",
+                queryset=Clarification.objects.filter(published_at__isnull=False).order_by(
+                    "published_at", "pk"
+                ),
+                to_attr="published_clarifications",
+            ),
+        )
+        .get(slug=slug)
+    )
+
+
+def opportunity_page(
+    *, opportunity: Opportunity, now: dt.datetime | None = None
+) -> OpportunityPage:
+    """The public page of an opportunity fetched by `opportunity_public_get`."""
+    now = now or timezone.now()
+    specification = opportunity.specification
+    questions = list(opportunity.questions.all())
+    return OpportunityPage(
+        opportunity=opportunity,
+        commission=specification.commission,
+        specification=specification,
+        status=opportunity_status(opportunity=opportunity, now=now),
+        deadline=opportunity_deadline_words(opportunity=opportunity, now=now),
+        years=specification_years(specification=specification),
+        measures=specification_measure_rows(specification=specification),
+        questions=questions,
+        workshops=list(opportunity.workshops.all()),
+        clarifications=opportunity.published_clarifications,
+        total_weight=sum((question.weight for question in questions), Decimal(0)),
+    )
+
+
+def opportunity_document_get(*, opportunity: Opportunity, pk: int):
+    return opportunity.documents.get(pk=pk)
+
+
+# --- Council staff ---------------------------------------------------------------------------
+
+
+def specifications_for_opportunities(*, commission: Commission | None = None):
+    """Specifications an opportunity can be made from: in a published Commissioning Plan,
+    of a commission whose plan is approved or which is in procurement."""
+    queryset = Specification.objects.filter(
+        plans__state=PlanState.PUBLISHED,
+        commission__state__in=OPPORTUNITY_COMMISSION_STATES,
+    )
+    if commission is not None:
+        queryset = queryset.filter(commission=commission)
+    return (
+        Specification.objects.filter(pk__in=queryset.values("pk"))
+        .select_related("commission", "commission__sector")
+        .prefetch_related("lots")
+        .annotate(opportunity_count=Count("opportunities", distinct=True))
+        .order_by("commission__reference", "title", "pk")
+    )
+
+
+def specification_for_opportunity_get(*, pk: int) -> Specification:
+    """A specification with its commission, lots, service-specific criteria and plans."""
+    return (
+        Specification.objects.select_related("commission", "commission__sector")
+        .prefetch_related("lots", "service_criteria")
+        .get(pk=pk)
+    )
+
+
+def specification_in_published_plan(*, specification: Specification) -> bool:
+    return specification.plans.filter(state=PlanState.PUBLISHED).exists()
+
+
+def opportunity_creation_problem(*, specification: Specification) -> str:
+    """Why an opportunity cannot be made from the specification now, or ""."""
+    if not specification_in_published_plan(specification=specification):
+        return (
+            f"“{specification.title}” is not in a published Commissioning Plan. An opportunity "
+            "can be made only from a specification in a published plan."
+        )
+    commission = specification.commission
+    if commission.state not in OPPORTUNITY_COMMISSION_STATES:
+        return (
+            f"The commission is at “{commission.get_state_display()}”. An opportunity can be "
+            "made only while it is at “Plan approved” or “Procurement”."
+        )
+    return ""
+
+
+def _with_counts(queryset: QuerySet[Opportunity]) -> QuerySet[Opportunity]:
+    """Clarification questions waiting for an answer, and bids received (a count only)."""
+    return queryset.annotate(
+        clarifications_waiting=Count(
+            "clarifications",
+            filter=Q(clarifications__published_at__isnull=True),
+            distinct=True,
+        ),
+        bids_received=Count("bids", filter=Q(bids__state=BidState.SUBMITTED), distinct=True),
+    )
+
+
+def opportunities_staff_list(*, now: dt.datetime | None = None) -> list[OpportunityEntry]:
+    """Every opportunity, newest first, with its state and counts. One query."""
+    now = now or timezone.now()
+    queryset = _with_counts(
+        Opportunity.objects.select_related("specification__commission", "lot")
+    ).order_by("-created_at", "-pk")
+    return [_entry(opportunity, now) for opportunity in queryset]
+
+
+def opportunity_staff_get(*, pk: int) -> Opportunity:
+    return (
+        _with_counts(
+            Opportunity.objects.select_related(
+                "specification__commission__sector",
+                "specification__commission__lead_officer",
+                "lot",
+                "created_by",
+            )
+        )
+        .prefetch_related(
+            Prefetch("questions", queryset=_questions_queryset()),
+            "documents",
+            Prefetch("workshops", queryset=EngagementEvent.objects.order_by("starts_at")),
+        )
+        .get(pk=pk)
+    )
+
+
+def workshop_choices(*, opportunity: Opportunity | None = None) -> QuerySet[EngagementEvent]:
+    """Published engagement events an officer may link as applicant workshops, latest first,
+    and any the opportunity already links."""
+    condition = Q(is_published=True)
+    if opportunity is not None:
+        condition |= Q(pk__in=opportunity.workshops.values("pk"))
+    return EngagementEvent.objects.filter(condition).order_by("-starts_at", "title")
+
+
+def questions_total_weight(*, opportunity: Opportunity) -> Decimal:
+    return opportunity.questions.aggregate(total=Sum("weight"))["total"] or Decimal(0)
+
+
+def plain_number(value: Decimal) -> str:
+    """85 rather than 85.00; 12.5 rather than 12.50."""
+    if value == value.to_integral_value():
+        return str(value.quantize(Decimal(1)))
+    return str(value.normalize())
+
+
+def weights_problem(*, total: Decimal) -> str:
+    """The message when the questions' weights do not add up to 100, or ""."""
+    if total == 100:
+        return ""
+    return f"The weights must add up to 100. They add up to {plain_number(total)}"
+
+
+@dataclass(frozen=True)
+class PublishCheck:
+    label: str
+    met: bool
+    problem: str  # what the officer is told when it is not met
+
+
+def opportunity_publish_checks(
+    *, opportunity: Opportunity, user, now: dt.datetime | None = None
+) -> list[PublishCheck]:
+    """What must be true before the opportunity is published, and whether it is.
+
+    Opening an opportunity moves an approved commission to procurement, which only the
+    commission's lead officer may do.
+    """
+    now = now or timezone.now()
+    commission = opportunity.specification.commission
+    total = questions_total_weight(opportunity=opportunity)
+    has_questions = opportunity.questions.exists()
+    checks = [
+        PublishCheck(
+            "The specification is in a published Commissioning Plan",
+            specification_in_published_plan(specification=opportunity.specification),
+            "The specification is not in a published Commissioning Plan",
+        ),
+        PublishCheck(
+            "The commission’s plan is approved",
+            commission.state in OPPORTUNITY_COMMISSION_STATES,
+            f"The commission is at “{commission.get_state_display()}”: an opportunity can be "
+            "published only while it is at “Plan approved” or “Procurement”",
+        ),
+        PublishCheck("There is at least one question", has_questions, "Add at least one question"),
+        PublishCheck(
+            "The questions’ weights add up to 100",
+            total == 100,
+            weights_problem(total=total),
+        ),
+        PublishCheck(
+            "The closing date is after the opening date",
+            opportunity.opens_at < opportunity.closes_at,
+            "The closing date must be after the opening date",
+        ),
+        PublishCheck(
+            "The closing date is in the future",
+            opportunity.closes_at > now,
+            "The closing date must be in the future",
+        ),
+    ]
+    if commission.state == CommissionState.APPROVED:
+        checks.append(
+            PublishCheck(
+                "You lead the commission: opening the opportunity moves it to procurement",
+                commission_rules.can_lead(commission, user),
+                "Only the commission’s lead officer, "
+                f"{commission.lead_officer.get_full_name()}, can publish this opportunity: "
+                "opening it moves the commission to procurement",
+            )
+        )
+    return checks

@@ -1,0 +1,338 @@
+"""Writes for opportunities: made from a published plan's specification, with a weighted
+question per core criterion and per service-specific criterion, documents and applicant
+workshops; publishing one opens it to bidders and moves its commission to procurement.
+"""
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django_fsm import TransitionNotAllowed
+
+from commissioning.models import (
+    CommissionState,
+    CoreCriterion,
+    Framework,
+    Lot,
+    Specification,
+)
+from commissioning.services import CommissionChanged, commission_transition
+from core.files import safe_storage_name
+from core.models import User
+from procurement.models import Opportunity, OpportunityDocument, Question
+from procurement.selectors import opportunities as selectors
+
+# The core criterion that stands for the specification's own criteria: each of those
+# becomes a question of its own instead.
+SERVICE_SPECIFIC_SLUG = "service-specific"
+DEFAULT_WORD_LIMIT = 500
+DEFAULT_GUIDANCE = (
+    "Give examples and evidence: what you have done before, who will do the work and how "
+    "you will know it is working."
+)
+
+
+class OpportunityRefused(Exception):
+    """The opportunity cannot be made or published; `problems` say why, in words for the
+    officer."""
+
+    def __init__(self, problems: list[str] | str):
+        self.problems = [problems] if isinstance(problems, str) else list(problems)
+        super().__init__("; ".join(self.problems))
+
+
+class QuestionsLocked(Exception):
+    message = (
+        "The questions cannot change once the opportunity is published: bidders may already "
+        "be answering them"
+    )
+
+
+# --- Creating and changing -------------------------------------------------------------------
+
+
+def _next_reference(year: int) -> str:
+    prefix = f"OPP-{year}-"
+    last = (
+        Opportunity.objects.filter(reference__startswith=prefix)
+        .order_by("-reference")
+        .values_list("reference", flat=True)
+        .first()
+    )
+    number = int(last.removeprefix(prefix)) + 1 if last else 1
+    return f"{prefix}{number:03d}"
+
+
+def _unique_slug(title: str) -> str:
+    base = slugify(title)[:200].strip("-") or "opportunity"
+    slug, number = base, 2
+    while Opportunity.objects.filter(slug=slug).exists():
+        slug = f"{base}-{number}"
+        number += 1
+    return slug
+
+
+def _check_dates(opens_at: dt.datetime, closes_at: dt.datetime) -> None:
+    if closes_at <= opens_at:
+        raise ValidationError({"closes_date": "The closing date must be after the opening date"})
+
+
+@transaction.atomic
+def opportunity_create(
+    *,
+    specification: Specification,
+    created_by: User,
+    title: str,
+    summary: str,
+    funding_type: str,
+    opens_at: dt.datetime,
+    closes_at: dt.datetime,
+    eligibility: str,
+    lot: Lot | None = None,
+    budget: Decimal | None = None,
+) -> Opportunity:
+    """A draft opportunity from a specification in a published Commissioning Plan, with its
+    default questions. Its reference is the next for this year (OPP-2026-001); its address
+    comes from its title. The budget defaults to the lot's, or the specification's.
+
+    Raises OpportunityRefused when the specification is not in a published plan or its
+    commission is not at "Plan approved" or "Procurement".
+    """
+    problem = selectors.opportunity_creation_problem(specification=specification)
+    if problem:
+        raise OpportunityRefused(problem)
+    if lot is not None and lot.specification_id != specification.pk:
+        raise ValidationError({"lot": "Select a lot of this specification"})
+    _check_dates(opens_at, closes_at)
+    if budget is None:
+        budget = lot.budget if lot is not None else specification.budget
+    opportunity = Opportunity(
+        specification=specification,
+        lot=lot,
+        title=title.strip(),
+        summary=summary.strip(),
+        budget=budget,
+        funding_type=funding_type,
+        opens_at=opens_at,
+        closes_at=closes_at,
+        eligibility=eligibility.strip(),
+        created_by=created_by,
+        slug=_unique_slug(title),
+        reference=_next_reference(timezone.localdate().year),
+    )
+    opportunity.full_clean(exclude=["created_by"])
+    opportunity.save()
+    opportunity_questions_create_default(opportunity=opportunity)
+    return opportunity
+
+
+def _core_criteria() -> list[CoreCriterion]:
+    framework = Framework.objects.current()
+    if framework is None:
+        return []
+    return list(
+        CoreCriterion.objects.filter(framework=framework)
+        .exclude(slug=SERVICE_SPECIFIC_SLUG)
+        .order_by("order", "name")
+    )
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if not text or text.endswith((".", "?", "!")) else f"{text}."
+
+
+def opportunity_questions_create_default(*, opportunity: Opportunity) -> list[Question]:
+    """One question per core criterion of the current framework (not the service-specific
+    one), weighted by its default weight, then one per service-specific criterion of the
+    specification, weighted as the specification weights it."""
+    questions = []
+    for criterion in _core_criteria():
+        questions.append(
+            Question(
+                opportunity=opportunity,
+                criterion=criterion,
+                text=f"{_sentence(criterion.description)} Tell us how your service will do this.",
+                guidance=DEFAULT_GUIDANCE,
+                word_limit=DEFAULT_WORD_LIMIT,
+                weight=criterion.default_weight,
+            )
+        )
+    for criterion in opportunity.specification.service_criteria.order_by("pk"):
+        description = f" {_sentence(criterion.description)}" if criterion.description else ""
+        questions.append(
+            Question(
+                opportunity=opportunity,
+                service_criterion=criterion,
+                text=f"{_sentence(criterion.name)}{description} "
+                "Tell us how your service will meet this.",
+                guidance=DEFAULT_GUIDANCE,
+                word_limit=DEFAULT_WORD_LIMIT,
+                weight=criterion.weight,
+            )
+        )
+    for order, question in enumerate(questions, start=1):
+        question.order = order
+    return Question.objects.bulk_create(questions)
+
+
+@transaction.atomic
+def opportunity_update(
+    *,
+    opportunity: Opportunity,
+    title: str,
+    summary: str,
+    funding_type: str,
+    opens_at: dt.datetime,
+    closes_at: dt.datetime,
+    eligibility: str,
+    budget: Decimal | None = None,
+    lot: Lot | None = None,
+    workshops: Iterable | None = None,
+) -> Opportunity:
+    """Change an opportunity's details and its applicant workshops. Its address and reference
+    stay the same. A published opportunity's deadline cannot be moved into the past."""
+    if lot is not None and lot.specification_id != opportunity.specification_id:
+        raise ValidationError({"lot": "Select a lot of this specification"})
+    _check_dates(opens_at, closes_at)
+    if (
+        opportunity.is_published
+        and closes_at != opportunity.closes_at
+        and closes_at <= timezone.now()
+    ):
+        raise ValidationError(
+            {"closes_date": "The closing date of a published opportunity must be in the future"}
+        )
+    if budget is None:
+        budget = lot.budget if lot is not None else opportunity.specification.budget
+    opportunity.title = title.strip()
+    opportunity.summary = summary.strip()
+    opportunity.funding_type = funding_type
+    opportunity.opens_at = opens_at
+    opportunity.closes_at = closes_at
+    opportunity.eligibility = eligibility.strip()
+    opportunity.budget = budget
+    opportunity.lot = lot
+    opportunity.full_clean(exclude=["created_by"])
+    opportunity.save()
+    if workshops is not None:
+        opportunity.workshops.set(workshops)
+    return opportunity
+
+
+@dataclass(frozen=True)
+class QuestionRow:
+    id: int
+    text: str
+    guidance: str
+    word_limit: int
+    weight: Decimal
+
+
+@transaction.atomic
+def opportunity_questions_update(
+    *, opportunity: Opportunity, rows: Iterable[QuestionRow]
+) -> list[Question]:
+    """Change the questions' words, guidance, word limits and weights. The weights may add up
+    to anything while the officer works on them; they must add up to 100 to publish.
+    Raises QuestionsLocked once the opportunity is published."""
+    locked = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
+    if locked.is_published:
+        raise QuestionsLocked(QuestionsLocked.message)
+    questions = {question.pk: question for question in opportunity.questions.all()}
+    changed = []
+    for row in rows:
+        question = questions.get(row.id)
+        if question is None:
+            continue
+        question.text = row.text.strip()
+        question.guidance = row.guidance.strip()
+        question.word_limit = row.word_limit
+        question.weight = row.weight
+        question.full_clean()
+        changed.append(question)
+    Question.objects.bulk_update(changed, ["text", "guidance", "word_limit", "weight"])
+    return changed
+
+
+# --- Documents -------------------------------------------------------------------------------
+
+
+def opportunity_document_add(
+    *, opportunity: Opportunity, title: str, file: File
+) -> OpportunityDocument:
+    """Add a document for bidders. `file` should come from `core.uploads.CheckedFileField`,
+    which has checked its content; it is stored under a random name."""
+    original_name = file.name
+    file.name = safe_storage_name(file.name)
+    document = OpportunityDocument(
+        opportunity=opportunity, title=title.strip(), original_name=original_name
+    )
+    document.file = file
+    document.full_clean(exclude=["file"])
+    document.save()
+    return document
+
+
+def opportunity_document_remove(*, document: OpportunityDocument) -> None:
+    """Remove a document and, once that is committed, its stored file."""
+    name, storage = document.file.name, document.file.storage
+    document.delete()
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+# --- Publishing ------------------------------------------------------------------------------
+
+
+def opportunity_publish(
+    *, opportunity: Opportunity, user: User, at: dt.datetime | None = None
+) -> Opportunity:
+    """Publish the opportunity for everyone to read, from `at` (now unless given).
+
+    Refuses (OpportunityRefused, with every reason) unless the specification is in a
+    published plan, the questions' weights add up to 100, it closes after it opens and
+    after `at`, and the person may move the commission on. Opening it moves an approved
+    commission to procurement, in the same transaction and on the commission's timeline.
+    """
+    at = at or timezone.now()
+    with transaction.atomic():
+        locked = (
+            Opportunity.objects.select_for_update()
+            .select_related("specification__commission__lead_officer")
+            .get(pk=opportunity.pk)
+        )
+        if locked.is_published:
+            raise OpportunityRefused("This opportunity has already been published")
+        problems = [
+            check.problem
+            for check in selectors.opportunity_publish_checks(opportunity=locked, user=user, now=at)
+            if not check.met
+        ]
+        if problems:
+            raise OpportunityRefused(problems)
+        locked.published_at = at
+        locked.save(update_fields=["published_at", "updated_at"])
+        commission = locked.specification.commission
+        if commission.state == CommissionState.APPROVED:
+            try:
+                commission_transition(
+                    commission=commission,
+                    name="start_procurement",
+                    user=user,
+                    reason=f"Opportunity {locked.reference} published",
+                )
+            except (CommissionChanged, PermissionDenied, TransitionNotAllowed) as error:
+                # Nothing is published: the transaction is rolled back.
+                raise OpportunityRefused(
+                    "The commission could not be moved to procurement, so the opportunity "
+                    "has not been published. Check where the commission is now and try again."
+                ) from error
+    opportunity.published_at = locked.published_at
+    return opportunity
