@@ -70,3 +70,9 @@ def get_item(mapping, key):
         return mapping[key]
     except (KeyError, TypeError, IndexError):
         return ""
+
+
+@register.filter
+def startswith(text, prefix) -> bool:
+    """{% if request.path|startswith:url %}: for marking the section a page is in."""
+    return str(text).startswith(str(prefix)) if prefix else False
