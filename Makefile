@@ -36,7 +36,7 @@ demo: migrate
 setup: demo
 
 run: setup
-	@$(MANAGE) demo_signins
+	@$(MANAGE) demo_signins --url http://$(HOST):$(PORT)
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 serve: install

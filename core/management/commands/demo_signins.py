@@ -6,6 +6,9 @@ from core.demo import DEMO_PEOPLE, demo_password
 class Command(BaseCommand):
     help = "Print the demo sign-ins."
 
+    def add_arguments(self, parser):
+        parser.add_argument("--url", default="http://127.0.0.1:8000", help="Where it is served")
+
     def handle(self, *args, **options):
         width = max(len(person.email) for person in DEMO_PEOPLE)
         self.stdout.write("")
@@ -15,5 +18,5 @@ class Command(BaseCommand):
                 f"  {person.email:<{width}}  {person.role.value}: {person.description}"
             )
         self.stdout.write("")
-        self.stdout.write("Open http://127.0.0.1:8000 and sign in at /accounts/login/")
+        self.stdout.write(f"Open {options['url']} and sign in at {options['url']}/accounts/login/")
         self.stdout.write("")
