@@ -3,7 +3,6 @@
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django_fsm import TransitionNotAllowed
 from django_fsm_log.models import StateLog
 
 from commissioning.models import (
@@ -16,6 +15,7 @@ from commissioning.models import (
     Stage,
 )
 from commissioning.models.commission import STATES_OF_STAGE
+from core.transitions import Action, transition_actions_for, transition_spec_available
 
 # --- Commissions ------------------------------------------------------------------------------
 
@@ -151,21 +151,9 @@ def commission_next_steps(*, commission: Commission) -> list[NextStep]:
     return steps
 
 
-@dataclass(frozen=True)
-class Action:
-    name: str
-    label: str
-    style: str  # "", "secondary" or "warning"
-
-
 def commission_actions_for(*, commission: Commission, user) -> list[Action]:
     """The lifecycle actions this person may take now: the page's buttons come from here."""
-    actions = []
-    for spec in commission.get_available_user_state_transitions(user):
-        style = "warning" if spec.custom.get("warning") else ""
-        style = "secondary" if spec.custom.get("secondary") else style
-        actions.append(Action(spec.name, spec.custom.get("label", spec.name), style))
-    return actions
+    return transition_actions_for(instance=commission, user=user)
 
 
 def commission_timeline(*, commission: Commission) -> QuerySet[StateLog]:
@@ -177,10 +165,4 @@ def commission_transition_spec(*, commission: Commission, name: str):
     """The transition `name` out of the commission's current state with its conditions met,
     or None when the state or a condition does not allow it now. TransitionNotAllowed when
     there is no such action at all."""
-    specs = [t for t in commission.get_all_state_transitions() if t.name == name]
-    if not specs:
-        raise TransitionNotAllowed(f"{name} is not a commission action")
-    for spec in commission.get_available_state_transitions():
-        if spec.name == name:
-            return spec
-    return None
+    return transition_spec_available(instance=commission, name=name)

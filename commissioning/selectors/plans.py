@@ -15,8 +15,7 @@ from commissioning.models import (
     Specification,
     SpecificationMeasure,
 )
-from commissioning.selectors.commissions import Action
-from commissioning.services.transitions import transition_spec_available, transitions_for_user
+from core.transitions import Action, transition_actions_for, transition_spec_available
 
 # The narrative sections, in the framework's order and words.
 SECTION_HEADINGS = {
@@ -290,12 +289,7 @@ def plan_completeness(*, document: PlanDocument) -> list[PlanCheck]:
 
 def plan_actions_for(*, plan: CommissioningPlan, user) -> list[Action]:
     """The lifecycle actions this person may take now: the page's buttons come from here."""
-    actions = []
-    for spec in transitions_for_user(instance=plan, user=user):
-        style = "warning" if spec.custom.get("warning") else ""
-        style = "secondary" if spec.custom.get("secondary") else style
-        actions.append(Action(spec.name, spec.custom.get("label", spec.name), style))
-    return actions
+    return transition_actions_for(instance=plan, user=user)
 
 
 def plan_transition_spec(*, plan: CommissioningPlan, name: str):

@@ -2,7 +2,6 @@ from .commissions import (
     CommissionChanged,
     commission_create,
     commission_transition,
-    commission_transition_get,
     commission_update,
 )
 
@@ -10,6 +9,5 @@ __all__ = [
     "CommissionChanged",
     "commission_create",
     "commission_transition",
-    "commission_transition_get",
     "commission_update",
 ]

@@ -1,11 +1,11 @@
 """Writes for commissions. The one way to move a commission through its lifecycle."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django_fsm import ConcurrentTransition, TransitionNotAllowed, has_transition_perm
+from django_fsm import ConcurrentTransition
 
 from commissioning.models import Commission
 from core.models import User
+from core.transitions import transition_check
 
 
 class CommissionChanged(Exception):
@@ -15,14 +15,6 @@ class CommissionChanged(Exception):
         "This commission was changed by someone else while you were looking at it. "
         "Check where it is now before you try again."
     )
-
-
-def commission_transition_get(*, commission: Commission, name: str):
-    """The bound transition method called `name`, or TransitionNotAllowed."""
-    names = {t.name for t in commission.get_all_state_transitions()}
-    if name not in names:
-        raise TransitionNotAllowed(f"{name} is not a commission action")
-    return getattr(commission, name)
 
 
 def commission_transition(
@@ -35,23 +27,15 @@ def commission_transition(
 ) -> Commission:
     """Run transition `name` as `user`, record who and why, and save.
 
-    Raises PermissionDenied when the person may not make it, TransitionNotAllowed when the
-    commission is not in a state to allow it or a condition is not met, ValidationError when
-    a reason is required and missing, and CommissionChanged when someone else moved the
-    commission first (the state they saw, or the state saved since, differs).
+    Raises TransitionNotAllowed when there is no such action, the commission is not in a
+    state to allow it or a condition is not met, PermissionDenied when the person may not
+    make it, ValidationError when a reason is required and missing, and CommissionChanged
+    when someone else moved the commission first (the state they saw, or the state saved
+    since, differs).
     """
     if seen_state is not None and commission.state != seen_state:
         raise CommissionChanged(CommissionChanged.message)
-    method = commission_transition_get(commission=commission, name=name)
-    spec = next(t for t in commission.get_all_state_transitions() if t.name == name)
-    if spec.custom.get("reason_required") and not reason.strip():
-        raise ValidationError({"reason": "Enter the reasons"})
-    if not has_transition_perm(method, user):
-        if not _source_allows(commission, name):
-            raise TransitionNotAllowed(f"Cannot {name} from {commission.state}")
-        if not spec.has_perm(commission, user):
-            raise PermissionDenied("You may not do that")
-        raise TransitionNotAllowed("Conditions not met")
+    method = transition_check(instance=commission, name=name, user=user, reason=reason)
     try:
         with transaction.atomic():
             method(by=user, description=reason.strip() or None)
@@ -60,13 +44,6 @@ def commission_transition(
         commission.refresh_from_db()
         raise CommissionChanged(CommissionChanged.message) from exc
     return commission
-
-
-def _source_allows(commission: Commission, name: str) -> bool:
-    return any(
-        t.name == name and t.source in (commission.state, "*")
-        for t in commission.get_all_state_transitions()
-    )
 
 
 def _next_reference(year: int) -> str:

@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from commissioning.models import CommissioningPlan, PlanState, Sector, Specification
-from commissioning.services.transitions import transition_check
 from core.models import User
+from core.transitions import transition_check
 
 SECTIONS = (
     "purpose",

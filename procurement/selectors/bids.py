@@ -14,6 +14,7 @@ from django_fsm import TransitionNotAllowed
 
 from core.models import User
 from core.templatetags.portal import govuk_datetime, money
+from core.transitions import Action, transition_actions_for
 from procurement.models import (
     Bid,
     BidAttachment,
@@ -84,13 +85,6 @@ class BudgetSummary:
     @property
     def difference(self) -> Decimal:
         return (self.amount_requested or Decimal(0)) - self.total
-
-
-@dataclass(frozen=True)
-class Action:
-    name: str
-    label: str
-    style: str = ""
 
 
 def word_count(text: str) -> int:
@@ -334,25 +328,7 @@ def _partners_task(bid: Bid) -> Task:
 
 def bid_actions_for(*, bid: Bid, user: User) -> list[Action]:
     """The lifecycle actions this person may take now: the page's buttons come from here."""
-    actions = []
-    for spec in bid.get_available_user_state_transitions(user):
-        style = "warning" if spec.custom.get("warning") else ""
-        style = "secondary" if spec.custom.get("secondary") else style
-        actions.append(Action(spec.name, spec.custom.get("label", spec.name), style))
-    return actions
-
-
-def bid_transition_spec(*, bid: Bid, name: str):
-    """The transition `name` out of the bid's current state with its conditions met, or
-    None when the state or a condition does not allow it now. TransitionNotAllowed when
-    there is no such action at all."""
-    specs = [t for t in bid.get_all_state_transitions() if t.name == name]
-    if not specs:
-        raise TransitionNotAllowed(f"{name} is not a bid action")
-    for spec in bid.get_available_state_transitions():
-        if spec.name == name:
-            return spec
-    return None
+    return transition_actions_for(instance=bid, user=user)
 
 
 def bid_transition_declared(*, bid: Bid, name: str):

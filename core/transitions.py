@@ -1,11 +1,13 @@
 """The checks every lifecycle makes before a person moves a record on.
 
-The commission's own service keeps its checks; Commissioning Plans (and later lifecycles)
-use these. A transition marked `custom={"internal": True}` is made only by the portal
-itself (a plan is superseded when its next version is published), never from a button.
+Commissions and Commissioning Plans use these (bids add a deadline check between the
+permission and the conditions, so they keep their own order). A transition marked
+`custom={"internal": True}` is made only by the portal itself (a plan is superseded when
+its next version is published), never from a button.
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django_fsm import Transition, TransitionNotAllowed
@@ -39,6 +41,25 @@ def transitions_for_user(*, instance, user) -> list[Transition]:
         for spec in instance.get_available_user_state_transitions(user)
         if not spec.custom.get("internal")
     ]
+
+
+@dataclass(frozen=True)
+class Action:
+    """A button on a record's page, built from the state machine."""
+
+    name: str
+    label: str
+    style: str  # "", "secondary" or "warning"
+
+
+def transition_actions_for(*, instance, user) -> list[Action]:
+    """The buttons for the actions this person may take now, labelled by the machine."""
+    actions = []
+    for spec in transitions_for_user(instance=instance, user=user):
+        style = "warning" if spec.custom.get("warning") else ""
+        style = "secondary" if spec.custom.get("secondary") else style
+        actions.append(Action(spec.name, spec.custom.get("label", spec.name), style))
+    return actions
 
 
 def transition_check(*, instance, name: str, user, reason: str = "") -> Callable:
