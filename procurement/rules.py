@@ -2,7 +2,7 @@
 
 import rules
 
-from core.rules import is_administrator, is_approver, is_officer
+from core.rules import is_administrator, is_approver, is_officer, is_panel_member
 
 
 @rules.predicate
@@ -31,8 +31,22 @@ def bid_was_received(user, bid) -> bool:
     return bid is not None and bid.state == "submitted"
 
 
+@rules.predicate
+def is_assigned_to_bid(user, bid) -> bool:
+    """The person is on the panel, has declared their interests, and the bid is assigned
+    to them without a conflict."""
+    if bid is None or not user.is_authenticated:
+        return False
+    return bid.assignments.filter(
+        panel_member__user=user,
+        panel_member__declarations_completed_at__isnull=False,
+        conflict__isnull=True,
+    ).exists()
+
+
 # Council staff who may see that bids exist (how many, before the deadline) and, once the
-# deadline has passed, read the bids received. Panel members come in with assessment.
+# deadline has passed, read the bids received. Panel members read only the bids assigned to
+# them without a conflict, once they have declared their interests.
 reads_bids = is_officer | is_approver | is_administrator
 
 act_for_bid = is_member_of_bid_organisation
@@ -40,6 +54,7 @@ view_bid_content = (
     is_member_of_bid_organisation
     | is_member_of_partner
     | (reads_bids & bid_deadline_passed & bid_was_received)
+    | (is_panel_member & is_assigned_to_bid & bid_deadline_passed & bid_was_received)
 )
 
 rules.add_perm("procurement.act_for_bid", act_for_bid)
@@ -51,3 +66,94 @@ rules.add_perm("procurement.manage_opportunities", is_officer | is_administrator
 def can_act_for_bid(bid, user) -> bool:
     """A member of the lead organisation."""
     return act_for_bid.test(user, bid)
+
+
+# --- Assessment ----------------------------------------------------------------------------
+
+
+@rules.predicate
+def is_own_active_assignment(user, assignment) -> bool:
+    """The assignment is the person's, they have declared their interests, and no conflict
+    has taken the bid away from them."""
+    return (
+        assignment is not None
+        and user.is_authenticated
+        and assignment.panel_member.user_id == user.pk
+        and assignment.panel_member.declarations_completed_at is not None
+        and assignment.conflict_id is None
+        and assignment.bid.opportunity.has_closed()
+    )
+
+
+@rules.predicate
+def is_own_panel_place(user, panel_member) -> bool:
+    return panel_member is not None and panel_member.user_id == user.pk
+
+
+manage_assessment = is_officer | is_administrator
+rules.add_perm("procurement.manage_assessment", manage_assessment)
+rules.add_perm("procurement.score_assignment", is_panel_member & is_own_active_assignment)
+rules.add_perm("procurement.declare_interests", is_panel_member & is_own_panel_place)
+rules.add_perm("procurement.view_recommendation", is_officer | is_approver | is_administrator)
+
+
+# --- Agreements ----------------------------------------------------------------------------
+
+
+@rules.predicate
+def is_member_of_agreement_organisation(user, agreement) -> bool:
+    if agreement is None or not user.is_authenticated:
+        return False
+    return agreement.decision.bid.organisation.memberships.filter(user=user).exists()
+
+
+@rules.predicate
+def is_admin_of_agreement_organisation(user, agreement) -> bool:
+    if agreement is None or not user.is_authenticated:
+        return False
+    return agreement.decision.bid.organisation.memberships.filter(user=user, role="admin").exists()
+
+
+@rules.predicate
+def agreement_is_visible_to_provider(user, agreement) -> bool:
+    """A draft is the council's own working copy until it is sent."""
+    return agreement is not None and agreement.state != "draft"
+
+
+@rules.predicate
+def proposed_variation(user, variation) -> bool:
+    return variation is not None and variation.proposed_by_id == user.pk
+
+
+manage_agreements = is_officer | is_administrator
+view_agreement = (is_officer | is_approver | is_administrator) | (
+    is_member_of_agreement_organisation & agreement_is_visible_to_provider
+)
+rules.add_perm("procurement.manage_agreements", manage_agreements)
+rules.add_perm("procurement.view_agreement", view_agreement)
+rules.add_perm("procurement.accept_agreement", is_admin_of_agreement_organisation)
+rules.add_perm(
+    "procurement.propose_variation",
+    is_officer | (is_member_of_agreement_organisation & agreement_is_visible_to_provider),
+)
+rules.add_perm("procurement.decide_variation", is_approver & ~proposed_variation)
+
+
+def can_manage_agreement(agreement, user) -> bool:
+    """A commissioning officer or an administrator."""
+    return manage_agreements.test(user, agreement)
+
+
+def can_accept_agreement(agreement, user) -> bool:
+    """An admin of the provider organisation."""
+    return is_admin_of_agreement_organisation.test(user, agreement)
+
+
+def can_decide_variation(variation, user) -> bool:
+    """An approver who did not propose the variation."""
+    return (is_approver & ~proposed_variation).test(user, variation)
+
+
+def can_withdraw_variation(variation, user) -> bool:
+    """The person who proposed the variation."""
+    return proposed_variation.test(user, variation)

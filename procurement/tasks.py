@@ -58,3 +58,71 @@ def bid_partner_email_send(partner_id: int) -> None:
     )
     if partner is not None:
         send(partner=partner)
+
+
+# --- Assessment, decisions and agreements ----------------------------------------------------
+
+
+@shared_task
+def conflict_declared_email_send(declaration_id: int) -> None:
+    """Tell the lead officer that a panel member declared a conflict: a bid needs
+    reassigning."""
+    from procurement.models import ConflictDeclaration
+    from procurement.services.assessment import conflict_declared_email_send as send
+
+    declaration = (
+        ConflictDeclaration.objects.select_related(
+            "panel_member__user",
+            "panel_member__opportunity__specification__commission__lead_officer",
+            "organisation",
+        )
+        .filter(pk=declaration_id)
+        .first()
+    )
+    if declaration is not None:
+        send(declaration=declaration)
+
+
+@shared_task
+def decision_email_send(decision_id: int) -> None:
+    """Tell every member of the bidding organisation the decision, with their feedback."""
+    from procurement.models import AwardDecision
+    from procurement.services.awards import decision_email_send as send
+
+    decision = (
+        AwardDecision.objects.select_related("bid__opportunity", "bid__organisation")
+        .filter(pk=decision_id)
+        .first()
+    )
+    if decision is not None:
+        send(decision=decision)
+
+
+@shared_task
+def agreement_email_send(agreement_id: int, kind: str) -> None:
+    """Tell the provider (or the council) about an agreement: `kind` is issued or accepted."""
+    from procurement.models import Agreement
+    from procurement.services.agreements import agreement_email_send as send
+
+    agreement = (
+        Agreement.objects.select_related("decision__bid__organisation")
+        .filter(pk=agreement_id)
+        .first()
+    )
+    if agreement is not None:
+        send(agreement=agreement, kind=kind)
+
+
+@shared_task
+def variation_email_send(variation_id: int, kind: str) -> None:
+    """Tell the people concerned that a variation was proposed, approved or not approved."""
+    from procurement.models import Variation
+    from procurement.services.agreements import variation_email_send as send
+
+    variation = (
+        Variation.objects.select_related("agreement__decision__bid__organisation", "proposed_by")
+        .filter(pk=variation_id)
+        .first()
+    )
+    if variation is not None:
+        send(variation=variation, kind=kind)

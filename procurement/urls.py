@@ -1,6 +1,14 @@
 from django.urls import path
 
-from procurement.views import bids, clarifications, opportunities
+from procurement.views import (
+    agreements,
+    assessment,
+    bids,
+    clarifications,
+    decisions,
+    moderation,
+    opportunities,
+)
 
 app_name = "procurement"
 
@@ -107,5 +115,118 @@ urlpatterns = [
         "staff/opportunities/<int:pk>/bids.csv",
         bids.StaffBidExportView.as_view(),
         name="staff_bids_export",
+    ),
+    # Do, part 2. Officers: the panel, conflicts, moderation, ranking and recommendation.
+    path(
+        "staff/opportunities/<int:pk>/panel/",
+        assessment.PanelView.as_view(),
+        name="panel",
+    ),
+    path(
+        "staff/assignments/<int:pk>/resolve/",
+        assessment.ConflictResolveView.as_view(),
+        name="conflict_resolve",
+    ),
+    path(
+        "staff/opportunities/<int:pk>/moderation/",
+        moderation.ModerationView.as_view(),
+        name="moderation",
+    ),
+    path(
+        "staff/bids/<int:pk>/moderate/", moderation.ModerateBidView.as_view(), name="moderate_bid"
+    ),
+    path(
+        "staff/opportunities/<int:pk>/ranking/",
+        moderation.RankingView.as_view(),
+        name="ranking",
+    ),
+    path(
+        "staff/opportunities/<int:pk>/recommendation/",
+        moderation.RecommendationView.as_view(),
+        name="recommendation",
+    ),
+    # Panel members: declarations of interest and scores.
+    path("assessment/", assessment.MyAssessmentsView.as_view(), name="my_assessments"),
+    path(
+        "assessment/opportunities/<int:pk>/declare/",
+        assessment.DeclarationView.as_view(),
+        name="declare_interests",
+    ),
+    path(
+        "assessment/assignments/<int:pk>/",
+        assessment.ScoreView.as_view(),
+        name="assignment_score",
+    ),
+    path(
+        "assessment/assignments/<int:pk>/submit/",
+        assessment.ScoreSubmitView.as_view(),
+        name="assignment_submit",
+    ),
+    path(
+        "assessment/assignments/<int:pk>/conflict/",
+        assessment.AssignmentConflictView.as_view(),
+        name="assignment_conflict",
+    ),
+    # Decisions: each bidder's feedback, and the public register of awards.
+    path("bids/<int:pk>/feedback/", decisions.BidFeedbackView.as_view(), name="bid_feedback"),
+    path("decisions/", decisions.DecisionListView.as_view(), name="decision_list"),
+    path("decisions/feed/", decisions.DecisionFeed(), name="decision_feed"),
+    path("decisions/<int:pk>/", decisions.DecisionDetailView.as_view(), name="decision_detail"),
+    # Agreements: providers read and accept them; either side proposes variations.
+    path("agreements/", agreements.MyAgreementsView.as_view(), name="my_agreements"),
+    path(
+        "agreements/<int:pk>/",
+        agreements.AgreementDetailView.as_view(),
+        name="agreement_detail",
+    ),
+    path(
+        "agreements/<int:pk>/accept/",
+        agreements.AgreementAcceptView.as_view(),
+        name="agreement_accept",
+    ),
+    path(
+        "agreements/<int:pk>/agreement.pdf",
+        agreements.AgreementPdfView.as_view(),
+        name="agreement_pdf",
+    ),
+    path(
+        "agreements/<int:pk>/versions/<int:number>/",
+        agreements.AgreementVersionView.as_view(),
+        name="agreement_version",
+    ),
+    path(
+        "agreements/<int:pk>/variations/new/",
+        agreements.VariationProposeView.as_view(),
+        name="variation_propose",
+    ),
+    path(
+        "agreements/<int:pk>/variations/<int:number>/",
+        agreements.VariationDetailView.as_view(),
+        name="variation_detail",
+    ),
+    path(
+        "agreements/<int:pk>/variations/<int:number>/actions/<slug:name>/",
+        agreements.VariationTransitionView.as_view(),
+        name="variation_transition",
+    ),
+    path(
+        "staff/agreements/",
+        agreements.StaffAgreementListView.as_view(),
+        name="staff_agreements",
+    ),
+    path(
+        "staff/agreements/<int:pk>/edit/",
+        agreements.AgreementEditView.as_view(),
+        name="agreement_edit",
+    ),
+    path(
+        "staff/agreements/<int:pk>/payments/",
+        agreements.PaymentScheduleView.as_view(),
+        name="agreement_payments",
+    ),
+    path(
+        "staff/agreements/<int:pk>/actions/<slug:name>/",
+        agreements.AgreementTransitionView.as_view(),
+        name="agreement_transition",
     ),
 ]

@@ -7,6 +7,7 @@ from django.contrib.sites.models import Site
 
 from commissioning import reference_data
 from core.roles import Role, roles_ensure
+from procurement import score_descriptors
 from tests.factories import UserFactory
 
 success_measure_library = importlib.import_module(
@@ -93,3 +94,4 @@ def _reference_data_after_flush(request):
         roles_ensure()
         reference_data.load(apps)
         success_measure_library.load(apps, schema_editor=None)
+        score_descriptors.load(apps)

@@ -177,6 +177,37 @@ class Commission(ConcurrentTransitionMixin, models.Model):
         """The Commissioning Plan that includes its specification is published."""
         return self.specifications.filter(plans__state="published").exists()
 
+    # The Do stage's conditions read procurement's records through its selectors.
+
+    def bidding_has_closed(self) -> bool:
+        """At least one opportunity was published for the commission, and every one of them
+        has passed its deadline."""
+        from procurement.selectors.assessment import commission_bidding_has_closed
+
+        return commission_bidding_has_closed(commission=self)
+
+    def scores_are_complete(self) -> bool:
+        """Every bid received is assigned to a panel member, and every panel member has
+        submitted all their scores for the bids assigned to them."""
+        from procurement.selectors.assessment import commission_scores_are_complete
+
+        return commission_scores_are_complete(commission=self)
+
+    def conflicts_are_resolved(self) -> bool:
+        """Every declared conflict of interest has been dealt with: the bid reassigned to
+        another panel member, or the reason recorded why no one else is needed."""
+        from procurement.selectors.assessment import commission_conflicts_are_resolved
+
+        return commission_conflicts_are_resolved(commission=self)
+
+    def has_award_recommendation(self) -> bool:
+        """Every bid received has a moderated score for every question and a recommendation:
+        an award with its amount, or the reasons it was not successful; and the awards for
+        each opportunity fit within its budget."""
+        from procurement.selectors.moderation import commission_has_award_recommendation
+
+        return commission_has_award_recommendation(commission=self)
+
     # --- Transitions ---------------------------------------------------------------------------
 
     @fsm_log_by
@@ -262,6 +293,7 @@ class Commission(ConcurrentTransitionMixin, models.Model):
         source=S.PROCUREMENT,
         target=S.ASSESSMENT,
         permission=commission_rules.can_lead,
+        conditions=[bidding_has_closed],
         custom={"label": "Start assessment"},
     )
     def start_assessment(self, by=None, description=None):
@@ -274,6 +306,7 @@ class Commission(ConcurrentTransitionMixin, models.Model):
         source=S.ASSESSMENT,
         target=S.AWARD_APPROVAL,
         permission=commission_rules.can_lead,
+        conditions=[scores_are_complete, conflicts_are_resolved, has_award_recommendation],
         custom={"label": "Recommend awards for approval"},
     )
     def request_award_approval(self, by=None, description=None):

@@ -40,10 +40,19 @@ def commission_transition(
         with transaction.atomic():
             method(by=user, description=reason.strip() or None)
             commission.save()
+            _after_transition(commission=commission, name=name, user=user)
     except ConcurrentTransition as exc:
         commission.refresh_from_db()
         raise CommissionChanged(CommissionChanged.message) from exc
     return commission
+
+
+def _after_transition(*, commission: Commission, name: str, user: User) -> None:
+    """What a transition sets going in other stages, inside the same transaction."""
+    if name == "approve_awards":
+        from procurement.services.awards import awards_approve
+
+        awards_approve(commission=commission, approved_by=user)
 
 
 def _next_reference(year: int) -> str:

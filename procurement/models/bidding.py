@@ -1,7 +1,10 @@
 """Do, part 1: opportunities published from a plan's specification, clarification
 questions answered for everyone, and bids — sealed until the deadline."""
 
+from decimal import Decimal
+
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -52,6 +55,21 @@ class Opportunity(models.Model):
         "engagement.EngagementEvent", blank=True, related_name="opportunities"
     )
     published_at = models.DateTimeField(null=True, blank=True)
+    divergence_threshold = models.PositiveSmallIntegerField(
+        "divergence to highlight",
+        default=2,
+        validators=[MaxValueValidator(5)],
+        help_text="Panel scores for one question this many points apart or more are "
+        "highlighted for moderation",
+    )
+    quality_threshold = models.DecimalField(
+        "quality threshold",
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("50"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+        help_text="The lowest moderated weighted score (out of 100) a bid may be funded with",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

@@ -1,0 +1,323 @@
+"""Do, part 2: agreements. Each approved award becomes a grant agreement or a contract
+whose outcomes, success measures and targets come from the specification and the bid; the
+provider accepts it online; variations are approved and every version is kept."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm_log.decorators import fsm_log_by, fsm_log_description
+
+from procurement import rules as procurement_rules
+
+
+class AgreementState(models.TextChoices):
+    DRAFT = "draft", "Being prepared"
+    ISSUED = "issued", "Sent to the provider"
+    ACCEPTED = "accepted", "Accepted: in delivery"
+
+
+class MonitoringFrequency(models.TextChoices):
+    QUARTERLY = "quarterly", "Every quarter"
+    SIX_MONTHLY = "six_monthly", "Every six months"
+    ANNUAL = "annual", "Every year"
+
+
+MONTHS_OF_FREQUENCY = {
+    MonitoringFrequency.QUARTERLY: 3,
+    MonitoringFrequency.SIX_MONTHLY: 6,
+    MonitoringFrequency.ANNUAL: 12,
+}
+
+
+class Agreement(ConcurrentTransitionMixin, models.Model):
+    """The grant agreement or contract made from an approved award."""
+
+    decision = models.OneToOneField(
+        "procurement.AwardDecision", on_delete=models.PROTECT, related_name="agreement"
+    )
+    reference = models.CharField(max_length=20, unique=True)
+    kind = models.CharField(
+        "type of agreement",
+        max_length=10,
+        choices=[("grant", "Grant agreement"), ("contract", "Contract")],
+    )
+    purpose = models.TextField()
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    starts_on = models.DateField("start date")
+    ends_on = models.DateField("end date")
+    monitoring_frequency = models.CharField(
+        "how often monitoring returns are due",
+        max_length=12,
+        choices=MonitoringFrequency.choices,
+        default=MonitoringFrequency.QUARTERLY,
+    )
+    communications = models.TextField(
+        "communications arrangements",
+        blank=True,
+        help_text="Who the contacts are, how often you meet, how the council's support is "
+        "acknowledged",
+    )
+    special_conditions = models.TextField(blank=True)
+    version = models.PositiveSmallIntegerField(default=1)
+    state = FSMField(choices=AgreementState.choices, default=AgreementState.DRAFT, protected=True)
+    issued_at = models.DateTimeField(null=True, blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["reference"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="agreement_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(ends_on__gt=models.F("starts_on")), name="agreement_ends_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} – {self.organisation}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("procurement:agreement_detail", kwargs={"pk": self.pk})
+
+    @property
+    def bid(self):
+        return self.decision.bid
+
+    @property
+    def organisation(self):
+        return self.decision.bid.organisation
+
+    # --- Conditions ----------------------------------------------------------------------------
+
+    def payments_add_up(self) -> bool:
+        """The payment instalments add up to the amount of the agreement."""
+        total = sum((p.amount for p in self.payments.all()), start=0)
+        return bool(self.payments.all()) and total == self.amount
+
+    def has_monitoring_schedule(self) -> bool:
+        """The monitoring schedule has at least one return due."""
+        return self.returns_due.exists()
+
+    def has_targets(self) -> bool:
+        """The success measures and their targets are in the agreement."""
+        return self.targets.exists()
+
+    # --- Transitions ---------------------------------------------------------------------------
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(
+        field=state,
+        source=AgreementState.DRAFT,
+        target=AgreementState.ISSUED,
+        permission=procurement_rules.can_manage_agreement,
+        conditions=[payments_add_up, has_monitoring_schedule, has_targets],
+        custom={"label": "Send to the provider to accept"},
+    )
+    def issue(self, by=None, description=None):
+        """Send the agreement to the provider to read and accept."""
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(
+        field=state,
+        source=AgreementState.ISSUED,
+        target=AgreementState.DRAFT,
+        permission=procurement_rules.can_manage_agreement,
+        custom={"label": "Take back to change", "secondary": True, "reason_required": True},
+    )
+    def withdraw(self, by=None, description=None):
+        """Take the agreement back from the provider to change it before they accept."""
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(
+        field=state,
+        source=AgreementState.ISSUED,
+        target=AgreementState.ACCEPTED,
+        permission=procurement_rules.can_accept_agreement,
+        conditions=[payments_add_up],
+        custom={"label": "Accept the agreement", "internal": True},
+    )
+    def accept(self, by=None, description=None):
+        """The provider accepts the agreement: delivery starts."""
+
+
+class AgreementTarget(models.Model):
+    """A success measure's target for one year, copied from the specification."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="targets")
+    outcome = models.TextField(blank=True)
+    measure = models.CharField(max_length=200)
+    unit = models.CharField(max_length=60)
+    year = models.PositiveSmallIntegerField()
+    target = models.DecimalField(max_digits=12, decimal_places=2)
+    specification_measure = models.ForeignKey(
+        "commissioning.SpecificationMeasure",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(target__gte=0), name="agreement_target_ok"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure}, year {self.year}: {self.target}"
+
+
+class PaymentInstalment(models.Model):
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="payments")
+    due_on = models.DateField("payment date")
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    description = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="instalment_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.due_on}: {self.amount}"
+
+
+class MonitoringReturnDue(models.Model):
+    """One monitoring return the provider owes: the period it covers and when it is due."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="returns_due")
+    period_start = models.DateField()
+    period_end = models.DateField()
+    due_on = models.DateField()
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        verbose_name = "monitoring return due"
+        verbose_name_plural = "monitoring returns due"
+
+    def __str__(self) -> str:
+        return f"{self.period_start} to {self.period_end}, due {self.due_on}"
+
+
+class AgreementVersion(models.Model):
+    """The agreement's terms as they stood at one version: kept for ever."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveSmallIntegerField()
+    terms = models.JSONField(help_text="Amount, dates, targets, payments and schedule")
+    variation = models.OneToOneField(
+        "procurement.Variation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="version_made",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "number"], name="one_version_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agreement.reference} version {self.number}"
+
+
+class VariationState(models.TextChoices):
+    PROPOSED = "proposed", "Proposed"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Not approved"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class Variation(ConcurrentTransitionMixin, models.Model):
+    """A proposed change to an accepted agreement's targets, amounts or dates."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="variations")
+    number = models.PositiveSmallIntegerField()
+    reason = models.TextField("why the change is needed")
+    changes = models.JSONField(
+        help_text="The proposed terms: ends_on, payments [{due_on, amount, description}], "
+        "targets {target id: value}"
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    proposed_by_provider = models.BooleanField(default=False)
+    proposed_at = models.DateTimeField(auto_now_add=True)
+    state = FSMField(
+        choices=VariationState.choices, default=VariationState.PROPOSED, protected=True
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "number"], name="one_variation_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agreement.reference} variation {self.number}"
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "procurement:variation_detail",
+            kwargs={"pk": self.agreement_id, "number": self.number},
+        )
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(
+        field=state,
+        source=VariationState.PROPOSED,
+        target=VariationState.APPROVED,
+        permission=procurement_rules.can_decide_variation,
+        custom={"label": "Approve the variation"},
+    )
+    def approve(self, by=None, description=None):
+        """An approver who did not propose it approves the change: a new version is made."""
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(
+        field=state,
+        source=VariationState.PROPOSED,
+        target=VariationState.REJECTED,
+        permission=procurement_rules.can_decide_variation,
+        custom={"label": "Do not approve", "reason_required": True, "warning": True},
+    )
+    def reject(self, by=None, description=None):
+        """An approver turns the change down, with reasons."""
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(
+        field=state,
+        source=VariationState.PROPOSED,
+        target=VariationState.WITHDRAWN,
+        permission=procurement_rules.can_withdraw_variation,
+        custom={"label": "Withdraw the proposal", "secondary": True},
+    )
+    def withdraw(self, by=None, description=None):
+        """Whoever proposed the change takes it back."""
