@@ -20,7 +20,14 @@ def asked_for_plan_approval(user, commission) -> bool:
 
 @rules.predicate
 def recommended_awards(user, commission) -> bool:
-    return commission is not None and commission.award_requested_by_id == user.pk
+    """The person sent the awards for approval, or recorded any of the decisions."""
+    if commission is None:
+        return False
+    if commission.award_requested_by_id == user.pk:
+        return True
+    from procurement.selectors.moderation import commission_recommenders
+
+    return user.pk in commission_recommenders(commission=commission)
 
 
 lead = is_officer & is_lead_officer
@@ -47,7 +54,7 @@ def can_approve_plan(commission, user) -> bool:
 
 
 def can_approve_award(commission, user) -> bool:
-    """An approver who did not recommend the awards."""
+    """An approver who neither recommended the awards nor recorded any of the decisions."""
     return approve_award.test(user, commission)
 
 

@@ -104,6 +104,7 @@ def demo_seed() -> dict:
     from commissioning.demo_plans import demo_plans_seed
     from engagement.demo_events import demo_engagement_events_seed
     from engagement.demo_understand import demo_understand_seed
+    from procurement.demo_awards import demo_awards_seed
     from procurement.demo_bids import demo_bids_seed
     from procurement.demo_opportunities import demo_opportunities_seed
     from providers.demo import demo_organisations_seed
@@ -133,6 +134,7 @@ def demo_seed() -> dict:
     )
     opportunities = demo_opportunities_seed(officer=users[Role.OFFICER], commissions=commissions)
     demo_bids_seed(opportunities=opportunities, organisations=organisations, users=users)
+    demo_awards_seed(opportunities=opportunities, organisations=organisations, users=users)
     return {
         "users": users,
         "areas": areas,

@@ -1,18 +1,27 @@
-"""Procurement in the admin: opportunities with their questions and documents, and
-clarification questions. Everyday work happens in the portal's own pages."""
+"""Procurement in the admin: opportunities with their questions and documents,
+clarification questions, bids (read-only, sealed until the deadline), the score
+descriptors (reference data), and read-only views of the panel's declarations, decisions
+and agreements. Everyday work happens in the portal's own pages, which keep the records'
+rules (who may score, approve, accept); the admin never changes them."""
 
 from django.contrib import admin
 
 from procurement.models import (
+    Agreement,
+    AgreementVersion,
+    AwardDecision,
     Bid,
     BidAnswer,
     BidAttachment,
     BudgetLine,
     Clarification,
+    ConflictDeclaration,
     ConsortiumPartner,
     Opportunity,
     OpportunityDocument,
     Question,
+    ScoreDescriptor,
+    Variation,
 )
 from procurement.rules import view_bid_content
 
@@ -155,3 +164,71 @@ class BidAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+# --- Assessment, decisions and agreements ---------------------------------------------------
+
+
+@admin.register(ScoreDescriptor)
+class ScoreDescriptorAdmin(admin.ModelAdmin):
+    """What each panel score means: shown beside every score on the panel's pages."""
+
+    list_display = ["score", "label", "description"]
+    ordering = ["score"]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # the six scores 0 to 5 are loaded; only their words change
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class _ReadOnlyAdmin(admin.ModelAdmin):
+    """A record kept as evidence: it is read here and changed only through the portal."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ConflictDeclaration)
+class ConflictDeclarationAdmin(_ReadOnlyAdmin):
+    list_display = ["panel_member", "organisation", "has_conflict", "kind", "declared_at"]
+    list_filter = ["has_conflict", "kind"]
+    search_fields = ["organisation__name", "panel_member__user__email"]
+    list_select_related = ["panel_member__user", "panel_member__opportunity", "organisation"]
+
+
+@admin.register(AwardDecision)
+class AwardDecisionAdmin(_ReadOnlyAdmin):
+    list_display = ["bid", "outcome", "amount", "decided_on", "standstill_ends_on"]
+    list_filter = ["outcome", ("approved_at", admin.EmptyFieldListFilter)]
+    search_fields = ["bid__reference", "bid__organisation__name"]
+    list_select_related = ["bid__organisation"]
+
+
+class AgreementVersionInline(_ReadOnlyInline):
+    model = AgreementVersion
+    fields = ["number", "created_at", "created_by", "variation"]
+    readonly_fields = fields
+
+
+@admin.register(Agreement)
+class AgreementAdmin(_ReadOnlyAdmin):
+    list_display = ["reference", "decision", "amount", "starts_on", "ends_on", "state"]
+    list_filter = ["state", "kind"]
+    search_fields = ["reference", "decision__bid__organisation__name"]
+    list_select_related = ["decision__bid__organisation"]
+    inlines = [AgreementVersionInline]
+
+
+@admin.register(Variation)
+class VariationAdmin(_ReadOnlyAdmin):
+    list_display = ["agreement", "number", "state", "proposed_at", "decided_at"]
+    list_filter = ["state"]
+    list_select_related = ["agreement"]

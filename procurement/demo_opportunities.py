@@ -93,6 +93,30 @@ DEMO_OPPORTUNITIES = [
             ),
         ),
     ),
+    DemoOpportunity(
+        commission="Festivals and events in Morecambe Bay",
+        specification="Winter light festival",
+        lot="",
+        title="Winter light festival on Morecambe promenade",
+        summary=(
+            "Grants for an outdoor winter light festival on Morecambe's promenade and the "
+            "events around it, made with local schools and community groups, that bring "
+            "visitors to Morecambe out of season.\n\n"
+            "We expect to fund more than one organisation: bids may be for the whole festival "
+            "or for a strand of it."
+        ),
+        funding_type=FundingType.GRANT,
+        opened_days_ago=100,
+        closes_in_days=-45,
+        clarification=DemoClarification(
+            question="Can the festival run over two weekends rather than one?",
+            published_question="Can the festival run over two weekends rather than one?",
+            answer=(
+                "Yes. Tell us the dates you propose and how you will manage safety on the "
+                "promenade over both weekends."
+            ),
+        ),
+    ),
 ]
 
 

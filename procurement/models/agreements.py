@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 
@@ -111,6 +112,12 @@ class Agreement(ConcurrentTransitionMixin, models.Model):
         """The success measures and their targets are in the agreement."""
         return self.targets.exists()
 
+    def standstill_has_ended(self) -> bool:
+        """For a contract, the standstill period after the decision has ended (bidders
+        could challenge the award until then)."""
+        ends = self.decision.standstill_ends_on
+        return ends is None or timezone.localdate() > ends
+
     # --- Transitions ---------------------------------------------------------------------------
 
     @fsm_log_by
@@ -120,7 +127,7 @@ class Agreement(ConcurrentTransitionMixin, models.Model):
         source=AgreementState.DRAFT,
         target=AgreementState.ISSUED,
         permission=procurement_rules.can_manage_agreement,
-        conditions=[payments_add_up, has_monitoring_schedule, has_targets],
+        conditions=[payments_add_up, has_monitoring_schedule, has_targets, standstill_has_ended],
         custom={"label": "Send to the provider to accept"},
     )
     def issue(self, by=None, description=None):

@@ -1,9 +1,39 @@
 """Reads for the panel: who is on it, what they must declare, what is assigned to them,
-their scores, and whether a commission's assessment is complete."""
+their scores, and whether a commission's assessment is complete.
 
-from django.db.models import Exists, OuterRef
+A panel member's declaration about an organisation is the latest one they made about it
+(declarations are never changed, only added to). A panel member is conflicted with a bid
+when their latest declaration about its lead organisation or any consortium partner says
+they have a conflict.
+"""
 
-from procurement.models import Assignment, Bid, BidState, Opportunity
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.contrib.auth.models import Group
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+
+from core.models import User
+from core.roles import Role
+from procurement.models import (
+    Assignment,
+    Bid,
+    BidState,
+    ConflictDeclaration,
+    ConsortiumPartner,
+    Opportunity,
+    PanelMember,
+    Question,
+    Score,
+    ScoreDescriptor,
+)
+from procurement.scoring import weighted_total
+from providers.models import Organisation
+
+# --- The commission's conditions (commissioning.models.Commission calls these) ----------------
 
 
 def commission_bids_received(*, commission):
@@ -38,3 +68,351 @@ def commission_conflicts_are_resolved(*, commission) -> bool:
         conflict__isnull=False,
         conflict_resolved_at__isnull=True,
     ).exists()
+
+
+# --- Bids and the organisations behind them -----------------------------------------------------
+
+
+def bids_for_assessment(*, opportunity: Opportunity) -> QuerySet[Bid]:
+    """The bids received for the opportunity, with their lead organisation and consortium
+    partners, by reference. Only for people who may see that bids exist after the deadline."""
+    return (
+        opportunity.bids.filter(state=BidState.SUBMITTED)
+        .select_related("organisation")
+        .prefetch_related(
+            Prefetch("partners", queryset=ConsortiumPartner.objects.select_related("organisation"))
+        )
+        .order_by("reference")
+    )
+
+
+def bid_organisations(*, bid: Bid) -> list[Organisation]:
+    """The bid's lead organisation, then its consortium partners."""
+    return [bid.organisation, *(partner.organisation for partner in bid.partners.all())]
+
+
+def bid_organisation_ids(*, bid: Bid) -> set[int]:
+    return {bid.organisation_id, *(partner.organisation_id for partner in bid.partners.all())}
+
+
+def declaration_organisations(*, opportunity: Opportunity) -> list[Organisation]:
+    """Every organisation that bid for the opportunity — the leads and the consortium
+    partners of the bids received — each once, by name."""
+    organisations: dict[int, Organisation] = {}
+    for bid in bids_for_assessment(opportunity=opportunity):
+        for organisation in bid_organisations(bid=bid):
+            organisations.setdefault(organisation.pk, organisation)
+    return sorted(organisations.values(), key=lambda o: (o.name.lower(), o.pk))
+
+
+# --- Declarations ---------------------------------------------------------------------------
+
+
+def declarations_latest(*, panel_members: Iterable[PanelMember]) -> dict[int, dict[int, object]]:
+    """Panel member id → organisation id → their latest declaration about it."""
+    latest: dict[int, dict[int, ConflictDeclaration]] = defaultdict(dict)
+    declarations = ConflictDeclaration.objects.filter(
+        panel_member__in=[place.pk for place in panel_members]
+    ).order_by("declared_at", "pk")
+    for declaration in declarations:
+        latest[declaration.panel_member_id][declaration.organisation_id] = declaration
+    return latest
+
+
+def conflicted_organisations(*, panel_members: Iterable[PanelMember]) -> dict[int, set[int]]:
+    """Panel member id → the organisations they have a conflict with now."""
+    return {
+        place_id: {org_id for org_id, d in by_org.items() if d.has_conflict}
+        for place_id, by_org in declarations_latest(panel_members=panel_members).items()
+    }
+
+
+def declarations_for(*, panel_member: PanelMember) -> QuerySet[ConflictDeclaration]:
+    """Everything the panel member declared, oldest first, with who and about whom."""
+    return panel_member.declarations.select_related("organisation", "declared_by").order_by(
+        "declared_at", "pk"
+    )
+
+
+# --- The panel page ----------------------------------------------------------------------------
+
+
+def panel_members(*, opportunity: Opportunity) -> QuerySet[PanelMember]:
+    """The opportunity's panel, by name, each with `submitted_count` (assignments whose
+    scores were sent)."""
+    submitted = (
+        Assignment.objects.filter(panel_member=OuterRef("pk"), submitted_at__isnull=False)
+        .values("panel_member")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        opportunity.panel_members.select_related("user")
+        .annotate(submitted_count=Coalesce(Subquery(submitted, output_field=IntegerField()), 0))
+        .order_by("user__full_name", "user__email")
+    )
+
+
+def panel_candidates(*, opportunity: Opportunity) -> QuerySet[User]:
+    """People in the Panel member role who are not on the opportunity's panel yet."""
+    group = Group.objects.filter(name=Role.PANEL_MEMBER.value)
+    return (
+        User.objects.filter(groups__in=group, is_active=True)
+        .exclude(panel_places__opportunity=opportunity)
+        .distinct()
+        .order_by("full_name", "email")
+    )
+
+
+@dataclass(frozen=True)
+class GridCell:
+    panel_member: PanelMember
+    assignment: Assignment | None
+    conflicted: bool
+    field_value: str
+
+    @property
+    def checked(self) -> bool:
+        return self.assignment is not None and self.assignment.is_active
+
+    @property
+    def locked(self) -> bool:
+        """Scores were sent: the assignment cannot be taken away."""
+        return self.assignment is not None and self.assignment.is_submitted
+
+
+@dataclass(frozen=True)
+class GridRow:
+    bid: Bid
+    cells: list[GridCell] = field(default_factory=list)
+
+
+def assignment_value(*, bid_id: int, panel_member_id: int) -> str:
+    """The value of one checkbox of the assignment grid."""
+    return f"{bid_id}-{panel_member_id}"
+
+
+def assignment_grid(
+    *, opportunity: Opportunity, bids: list[Bid], members: list[PanelMember]
+) -> list[GridRow]:
+    """A row per bid received, a cell per panel member: assigned or not, or conflicted (the
+    member's assignment was taken away by a declared conflict, or they have declared a
+    conflict with the bid's lead organisation or a partner)."""
+    assignments = {
+        (a.bid_id, a.panel_member_id): a
+        for a in Assignment.objects.filter(bid__opportunity=opportunity)
+    }
+    conflicts = conflicted_organisations(panel_members=members)
+    rows = []
+    for bid in bids:
+        organisation_ids = bid_organisation_ids(bid=bid)
+        cells = []
+        for place in members:
+            assignment = assignments.get((bid.pk, place.pk))
+            conflicted = (assignment is not None and assignment.is_conflicted) or bool(
+                conflicts.get(place.pk, set()) & organisation_ids
+            )
+            cells.append(
+                GridCell(
+                    place,
+                    assignment,
+                    conflicted,
+                    assignment_value(bid_id=bid.pk, panel_member_id=place.pk),
+                )
+            )
+        rows.append(GridRow(bid, cells))
+    return rows
+
+
+def conflicts_unresolved(*, opportunity: Opportunity) -> QuerySet[Assignment]:
+    """Assignments a declared conflict took away that the officer has not dealt with yet."""
+    return (
+        Assignment.objects.filter(
+            bid__opportunity=opportunity,
+            conflict__isnull=False,
+            conflict_resolved_at__isnull=True,
+        )
+        .select_related("bid", "panel_member__user", "conflict__organisation")
+        .order_by("conflict__declared_at", "pk")
+    )
+
+
+def assignment_unresolved_get(*, pk: int) -> Assignment:
+    """A conflicted assignment the officer has not resolved yet; Assignment.DoesNotExist
+    otherwise."""
+    return Assignment.objects.select_related(
+        "bid__opportunity",
+        "bid__organisation",
+        "panel_member__user",
+        "conflict__organisation",
+        "conflict__declared_by",
+    ).get(pk=pk, conflict__isnull=False, conflict_resolved_at__isnull=True)
+
+
+def reassign_candidates(*, assignment: Assignment) -> list[PanelMember]:
+    """Panel members who could take the bid on: on the same panel, not already assigned to
+    it, and not conflicted with its lead organisation or any partner."""
+    bid = assignment.bid
+    organisation_ids = bid_organisation_ids(bid=bid)
+    members = list(
+        bid.opportunity.panel_members.select_related("user")
+        .exclude(assignments__bid=bid)
+        .order_by("user__full_name", "user__email")
+    )
+    conflicts = conflicted_organisations(panel_members=members)
+    return [place for place in members if not conflicts.get(place.pk, set()) & organisation_ids]
+
+
+def bid_has_other_active_assignment(*, assignment: Assignment) -> bool:
+    return (
+        Assignment.objects.filter(bid=assignment.bid_id, conflict__isnull=True)
+        .exclude(pk=assignment.pk)
+        .exists()
+    )
+
+
+# --- A panel member's assessments ----------------------------------------------------------------
+
+
+def panel_place_get(*, opportunity_pk: int, user: User) -> PanelMember:
+    """The person's place on the opportunity's panel; PanelMember.DoesNotExist if none."""
+    return PanelMember.objects.select_related("opportunity", "user").get(
+        opportunity_id=opportunity_pk, user=user
+    )
+
+
+def assessments_for_user(*, user: User) -> list[PanelMember]:
+    """The panels the person is on, latest deadline first, each with `assignments_list`: the
+    bids assigned to them with `scored_count` and `question_count`, and conflict and
+    submission details."""
+    questions = (
+        Question.objects.filter(opportunity=OuterRef("bid__opportunity"))
+        .values("opportunity")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    scored = (
+        Score.objects.filter(assignment=OuterRef("pk"))
+        .values("assignment")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    assignments = (
+        Assignment.objects.select_related("bid__organisation", "conflict__organisation")
+        .annotate(
+            question_count=Coalesce(Subquery(questions, output_field=IntegerField()), 0),
+            scored_count=Coalesce(Subquery(scored, output_field=IntegerField()), 0),
+        )
+        .order_by("bid__reference")
+    )
+    return list(
+        PanelMember.objects.filter(user=user)
+        .select_related("opportunity")
+        .prefetch_related(Prefetch("assignments", queryset=assignments, to_attr="assignments_list"))
+        .order_by("-opportunity__closes_at", "pk")
+    )
+
+
+def assignment_get(*, pk: int) -> Assignment:
+    """The assignment with its bid, opportunity, panel member and conflict.
+    Assignment.DoesNotExist if there is none."""
+    return Assignment.objects.select_related(
+        "bid__opportunity",
+        "bid__organisation",
+        "panel_member__user",
+        "panel_member__opportunity",
+        "conflict__organisation",
+    ).get(pk=pk)
+
+
+# --- Scores --------------------------------------------------------------------------------------
+
+
+def score_descriptors() -> list[ScoreDescriptor]:
+    return list(ScoreDescriptor.objects.order_by("score"))
+
+
+def opportunity_questions(*, opportunity: Opportunity) -> list[Question]:
+    return list(opportunity.questions.select_related("criterion", "service_criterion"))
+
+
+def question_weights(*, questions: Iterable[Question]) -> dict[int, Decimal]:
+    return {question.pk: question.weight for question in questions}
+
+
+def assignment_scores(*, assignment: Assignment) -> dict[int, Score]:
+    """Question id → the panel member's score for it."""
+    return {score.question_id: score for score in assignment.scores.all()}
+
+
+def assignment_weighted_total(
+    *, scores: dict[int, Score], questions: Iterable[Question]
+) -> Decimal:
+    """The weighted total out of 100 of the scores given (a question not scored counts 0)."""
+    return weighted_total(
+        scores={question_id: score.score for question_id, score in scores.items()},
+        weights=question_weights(questions=questions),
+    )
+
+
+def assignment_missing(
+    *, assignment: Assignment, questions: list[Question] | None = None
+) -> list[str]:
+    """What stops the scores being sent, in the words the panel member sees; empty when
+    every question has a score and a comment."""
+    questions = (
+        opportunity_questions(opportunity=assignment.bid.opportunity)
+        if questions is None
+        else questions
+    )
+    scores = assignment_scores(assignment=assignment)
+    missing = []
+    for number, question in enumerate(questions, start=1):
+        score = scores.get(question.pk)
+        if score is None:
+            missing.append(f"Question {number} has no score")
+        elif not score.comment.strip():
+            missing.append(f"Question {number} has no comment")
+    if not questions:
+        missing.append("This opportunity has no questions to score")
+    return missing
+
+
+@dataclass(frozen=True)
+class OtherScores:
+    """Another panel member's submitted scores for the same bid."""
+
+    panel_member: PanelMember
+    scores: dict[int, Score]
+    total: Decimal
+    submitted_at: object
+
+
+def other_submitted_scores(
+    *, assignment: Assignment, questions: list[Question]
+) -> list[OtherScores]:
+    """The other panel members' sent scores for the bid — only once this panel member has
+    sent their own, never drafts, never scores on an assignment a conflict took away."""
+    if not assignment.is_submitted or assignment.is_conflicted:
+        return []
+    others = (
+        Assignment.objects.filter(
+            bid=assignment.bid_id, conflict__isnull=True, submitted_at__isnull=False
+        )
+        .exclude(pk=assignment.pk)
+        .select_related("panel_member__user")
+        .prefetch_related("scores")
+        .order_by("panel_member__user__full_name", "pk")
+    )
+    result = []
+    for other in others:
+        scores = {score.question_id: score for score in other.scores.all()}
+        result.append(
+            OtherScores(
+                panel_member=other.panel_member,
+                scores=scores,
+                total=assignment_weighted_total(scores=scores, questions=questions),
+                submitted_at=other.submitted_at,
+            )
+        )
+    return result

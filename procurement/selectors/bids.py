@@ -420,7 +420,7 @@ def bids_for_user(*, user: User) -> QuerySet[Bid]:
     return (
         Bid.objects.annotate(is_lead=is_lead, is_partner=is_partner)
         .filter(Q(is_lead=True) | Q(is_partner=True))
-        .select_related("opportunity", "organisation")
+        .select_related("opportunity", "organisation", "decision")
         .order_by("opportunity__closes_at", "pk")
     )
 

@@ -1,24 +1,172 @@
-"""Scaffolding: replaced by the real views."""
+"""Decisions: each bidder's feedback once the council has approved the awards, and the
+public register of awards with its Atom feed.
 
+The feedback page is for the members of the bid's lead organisation and of its consortium
+partners, and for council staff who read bids (officers, approvers, administrators). It
+is 404 for everyone until the decision is approved, and for a provider with no part in the
+bid; other council staff get 403. The register lists approved, successful awards only.
+"""
+
+from django.conf import settings
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.syndication.views import Feed
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.views import View
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import linebreaks
+from django.views.generic import ListView, TemplateView
+
+from core.rules import is_council_staff
+from core.templatetags.portal import govuk_date, money
+from procurement import rules as procurement_rules
+from procurement.forms.decisions import FILTERS, DecisionFilterForm
+from procurement.models import AwardDecision, Bid
+from procurement.selectors import bids as bid_selectors
+from procurement.selectors import decisions as selectors
 
 
-class BidFeedbackView(View):
-    def get(self, request, *args, **kwargs):
-        raise Http404
+def may_read_feedback(user, bid: Bid) -> bool:
+    """The lead organisation's members and its partners' members, and council staff who
+    read bids received. Panel members read the bids assigned to them, not the feedback."""
+    if not procurement_rules.view_bid_content.test(user, bid):
+        return False
+    return (
+        procurement_rules.is_member_of_bid_organisation.test(user, bid)
+        or procurement_rules.is_member_of_partner.test(user, bid)
+        or procurement_rules.reads_bids.test(user, bid)
+    )
 
 
-class DecisionListView(View):
-    def get(self, request, *args, **kwargs):
-        raise Http404
+class BidFeedbackView(LoginRequiredMixin, TemplateView):
+    """The council's decision on a bid and the feedback on it: the outcome, the amount and
+    conditions or the reasons, and each question's moderated score and reasons."""
+
+    template_name = "procurement/decisions/bid_feedback.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        try:
+            self.bid = bid_selectors.bid_get(pk=kwargs["pk"])
+        except Bid.DoesNotExist as error:
+            raise Http404("No such bid") from error
+        self.decision = selectors.decision_approved_for_bid(bid=self.bid)
+        if self.decision is None:
+            raise Http404("The council has not decided on this bid yet")
+        if not may_read_feedback(request.user, self.bid):
+            if is_council_staff.test(request.user):
+                raise PermissionDenied("Only staff who read bids may read the feedback")
+            raise Http404("No such bid")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        feedback = selectors.decision_feedback(decision=self.decision)
+        return super().get_context_data(
+            bid=self.bid,
+            decision=self.decision,
+            feedback=feedback,
+            total_words=selectors.score_total_words(feedback.total),
+            can_act=procurement_rules.act_for_bid.test(self.request.user, self.bid),
+            is_partner=procurement_rules.is_member_of_partner.test(self.request.user, self.bid),
+            **kwargs,
+        )
 
 
-class DecisionDetailView(View):
-    def get(self, request, *args, **kwargs):
-        raise Http404
+# --- The public register -----------------------------------------------------------------------
 
 
-class DecisionFeed:
-    def __call__(self, request, *args, **kwargs):
-        raise Http404
+class DecisionListView(ListView):
+    """The register of awards, for everyone: searchable and filterable, with the total
+    awarded by the awards listed."""
+
+    template_name = "procurement/decisions/decision_list.html"
+    context_object_name = "decisions"
+    paginate_by = 25
+
+    def get_queryset(self):
+        self.filter_form = DecisionFilterForm(self.request.GET)
+        self.filters = self.filter_form.filters
+        return selectors.decisions_public_list(**self.filters)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context.update(
+            form=self.filter_form,
+            entries=[
+                selectors.register_entry(decision=decision) for decision in context["decisions"]
+            ],
+            total=selectors.decisions_total(decisions=self.object_list),
+            filtered=any(self.request.GET.get(name, "").strip() for name in FILTERS),
+            filter_query=query.urlencode(),
+        )
+        return context
+
+
+class DecisionDetailView(TemplateView):
+    """One award on the register."""
+
+    template_name = "procurement/decisions/decision_detail.html"
+
+    def get_context_data(self, **kwargs):
+        try:
+            decision = selectors.decision_public_get(pk=self.kwargs["pk"])
+        except AwardDecision.DoesNotExist as error:
+            raise Http404("No such award") from error
+        return super().get_context_data(
+            entry=selectors.register_entry(decision=decision), decision=decision, **kwargs
+        )
+
+
+class DecisionFeed(Feed):
+    """The latest awards as an Atom feed, newest approval first."""
+
+    feed_type = Atom1Feed
+
+    def title(self) -> str:
+        return f"Award decisions – {settings.COUNCIL['name']}"
+
+    def subtitle(self) -> str:
+        return (
+            f"Grants and contracts awarded by {settings.COUNCIL['name']} to voluntary, "
+            "community, faith and arts organisations"
+        )
+
+    def link(self) -> str:
+        return reverse("procurement:decision_list")
+
+    def author_name(self) -> str:
+        return settings.COUNCIL["name"]
+
+    def items(self):
+        return [
+            selectors.register_entry(decision=decision)
+            for decision in selectors.decisions_feed_list()
+        ]
+
+    def item_title(self, item: selectors.RegisterEntry) -> str:
+        return item.title
+
+    def item_description(self, item: selectors.RegisterEntry) -> str:
+        organisation = item.organisation
+        text = (
+            f"{organisation.name} ({organisation.org_id}) was awarded "
+            f"{money(item.decision.amount)} on {govuk_date(item.decision.decided_on)}.\n\n"
+            f"{item.funding_type} from the {item.commission.title} programme, "
+            f"{govuk_date(item.starts_on)} to {govuk_date(item.ends_on)}."
+        )
+        return linebreaks(text, autoescape=True)
+
+    def item_link(self, item: selectors.RegisterEntry) -> str:
+        return item.decision.get_absolute_url()
+
+    def item_pubdate(self, item: selectors.RegisterEntry):
+        return item.decision.approved_at
+
+    def item_updateddate(self, item: selectors.RegisterEntry):
+        return item.decision.approved_at
+
+    def item_categories(self, item: selectors.RegisterEntry):
+        return [item.commission.sector.name] + [p.name for p in item.commission.priorities.all()]

@@ -1,24 +1,251 @@
-"""Scaffolding: replaced by the real views."""
+"""Moderation, ranking within the budget and the award recommendation.
 
+Officers and administrators (`procurement.manage_assessment`) see the panel's submitted
+scores side by side, moderate each bid, rank the bids and record the recommendation; the
+recommendation itself is read by officers, approvers and administrators
+(`procurement.view_recommendation`), and approvers act on it from the commission's state
+machine. Other council staff and providers get 403, the public the sign-in page. Bids are
+sealed until the deadline: before it every page here is 403.
+
+Moderating and recommending are open only while the commission is in assessment; in any
+other state the pages are read-only and say why.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.views import View
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.views.generic import FormView, TemplateView
+
+from commissioning.models import CommissionState
+from core.transitions import transition_actions_for
+from procurement.forms.moderation import ModerationForm, RecommendationForm
+from procurement.models import Bid, Opportunity
+from procurement.selectors import moderation as selectors
+from procurement.services import moderation as services
+
+S = CommissionState
 
 
-class ModerationView(View):
-    def get(self, request, *args, **kwargs):
-        raise Http404
+def read_only_message(commission) -> str:
+    """Why moderation and the recommendation cannot be changed in the commission's state."""
+    state = commission.state
+    if state in (S.DRAFT, S.UNDERSTANDING, S.PLANNING, S.PLAN_APPROVAL, S.APPROVED, S.PROCUREMENT):
+        return (
+            "The commission has not started assessment yet. Scores can be moderated and awards "
+            "recommended once it has."
+        )
+    if state == S.AWARD_APPROVAL:
+        return (
+            "The recommendation has been sent to an approver. It cannot be changed unless "
+            "they return it."
+        )
+    if state == S.CANCELLED:
+        return "The commission was cancelled. Nothing here can be changed."
+    return "The awards have been approved. Nothing here can be changed."
 
 
-class ModerateBidView(View):
-    def get(self, request, *args, **kwargs):
-        raise Http404
+class AssessmentPageMixin(LoginRequiredMixin):
+    """Fetches the opportunity (404 if none), checks the person's role (403) and that the
+    deadline has passed (403: the bids are sealed)."""
+
+    permission_required = "procurement.manage_assessment"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.load(**kwargs)
+        if not request.user.has_perm(self.permission_required):
+            raise PermissionDenied
+        if not self.opportunity.has_closed():
+            raise PermissionDenied("Bids are sealed until the deadline")
+        return super().dispatch(request, *args, **kwargs)
+
+    def load(self, **kwargs) -> None:
+        try:
+            self.opportunity = selectors.opportunity_for_assessment_get(pk=kwargs["pk"])
+        except Opportunity.DoesNotExist as error:
+            raise Http404("No such opportunity") from error
+
+    @property
+    def commission(self):
+        return self.opportunity.specification.commission
+
+    @property
+    def editable(self) -> bool:
+        return self.commission.state == S.ASSESSMENT
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            opportunity=self.opportunity,
+            commission=self.commission,
+            editable=self.editable,
+            read_only_message="" if self.editable else read_only_message(self.commission),
+            **kwargs,
+        )
 
 
-class RankingView(View):
-    def get(self, request, *args, **kwargs):
-        raise Http404
+class ModerationView(AssessmentPageMixin, TemplateView):
+    """Every bid received with its panel's submitted scores side by side, the spread and
+    mean of each question (divergent ones marked), the weighted totals and what is still
+    to do."""
+
+    template_name = "procurement/moderation/moderation.html"
+
+    def get_context_data(self, **kwargs):
+        moderations = selectors.opportunity_moderation(opportunity=self.opportunity)
+        return super().get_context_data(
+            moderations=moderations,
+            moderated_count=sum(1 for m in moderations if m.is_moderated),
+            divergent_count=sum(m.divergent_count for m in moderations),
+            **kwargs,
+        )
 
 
-class RecommendationView(View):
-    def get(self, request, *args, **kwargs):
-        raise Http404
+class ModerateBidView(AssessmentPageMixin, FormView):
+    """One bid: each question with every panel member's submitted score and comment, and
+    the moderated score and its reasons for all questions at once. Read-only unless the
+    commission is in assessment."""
+
+    template_name = "procurement/moderation/moderate_bid.html"
+    form_class = ModerationForm
+
+    def load(self, **kwargs) -> None:
+        try:
+            self.bid = selectors.bid_for_moderation_get(pk=kwargs["pk"])
+        except Bid.DoesNotExist as error:
+            raise Http404("No such bid") from error
+        self.opportunity = self.bid.opportunity
+
+    @cached_property
+    def moderation(self):
+        return selectors.bid_moderation(bid=self.bid)
+
+    def get_form(self, form_class=None):
+        if not self.editable:
+            return None
+        return super().get_form(form_class)
+
+    @cached_property
+    def descriptors(self):
+        return selectors.score_descriptors()
+
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "moderation": self.moderation,
+            "descriptors": self.descriptors,
+        }
+
+    def post(self, request, *args, **kwargs):
+        if not self.editable:
+            messages.error(request, services.assessment_closed_message(self.commission))
+            return redirect("procurement:moderate_bid", pk=self.bid.pk)
+        return super().post(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            bid=self.bid, moderation=self.moderation, descriptors=self.descriptors, **kwargs
+        )
+
+    def form_valid(self, form):
+        try:
+            services.moderation_record(
+                bid=self.bid, scores=form.scores(), moderated_by=self.request.user
+            )
+        except services.AssessmentClosed as error:
+            messages.error(self.request, str(error))
+            return redirect("procurement:moderate_bid", pk=self.bid.pk)
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+            return self.form_invalid(form)
+        messages.success(self.request, f"Moderated scores saved for {self.bid.reference}")
+        return redirect(
+            reverse("procurement:moderation", kwargs={"pk": self.opportunity.pk})
+            + f"#bid-{self.bid.pk}"
+        )
+
+
+class RankingView(AssessmentPageMixin, FormView):
+    """The moderated bids ranked, their amounts adding up against the budget, the set of
+    bids the optimiser proposes, and the officer's recommendation for each bid."""
+
+    template_name = "procurement/moderation/ranking.html"
+    form_class = RecommendationForm
+
+    @cached_property
+    def ranking(self):
+        return selectors.opportunity_ranking(opportunity=self.opportunity)
+
+    def get_form(self, form_class=None):
+        if not self.editable or not self.ranking.ranked:
+            return None
+        return super().get_form(form_class)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "ranking": self.ranking}
+
+    def post(self, request, *args, **kwargs):
+        if not self.editable:
+            messages.error(request, services.assessment_closed_message(self.commission))
+            return redirect("procurement:ranking", pk=self.opportunity.pk)
+        if not self.ranking.ranked:
+            return redirect("procurement:ranking", pk=self.opportunity.pk)
+        return super().post(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(ranking=self.ranking, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            services.recommendation_record(
+                opportunity=self.opportunity,
+                decisions=form.decisions(),
+                recommended_by=self.request.user,
+            )
+        except services.AssessmentClosed as error:
+            messages.error(self.request, str(error))
+            return redirect("procurement:ranking", pk=self.opportunity.pk)
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+            return self.form_invalid(form)
+        messages.success(self.request, "Recommendation saved")
+        return redirect("procurement:recommendation", pk=self.opportunity.pk)
+
+
+class RecommendationView(AssessmentPageMixin, TemplateView):
+    """The recommendation as the approver reads it: the awards, the bids not recommended
+    with the reasons, the total against the budget, and who recommended it. The buttons
+    come from the commission's state machine; nobody who recommended any of the awards is
+    offered approving or returning them."""
+
+    permission_required = "procurement.view_recommendation"
+    template_name = "procurement/moderation/recommendation.html"
+
+    def actions(self):
+        commission = self.commission
+        if commission.state not in (S.ASSESSMENT, S.AWARD_APPROVAL):
+            return []
+        actions = [
+            action
+            for action in transition_actions_for(instance=commission, user=self.request.user)
+            if action.style != "warning"
+        ]
+        if commission.state == S.AWARD_APPROVAL and self.request.user.pk in (
+            selectors.commission_recommenders(commission=commission)
+        ):
+            return []
+        return actions
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            recommendation=selectors.opportunity_recommendation(opportunity=self.opportunity),
+            actions=self.actions(),
+            can_manage=self.request.user.has_perm("procurement.manage_assessment"),
+            **kwargs,
+        )

@@ -12,6 +12,14 @@ from commissioning.models.commission import CANCELLABLE
 from commissioning.services import commission_transition
 from core.roles import Role
 from engagement.models import EvidenceItem, Gap
+from procurement.models import (
+    Assignment,
+    AwardDecision,
+    Bid,
+    ConflictDeclaration,
+    ModeratedScore,
+    Opportunity,
+)
 from tests.factories import (
     CommissionFactory,
     OptionFactory,
@@ -19,6 +27,12 @@ from tests.factories import (
     SpecificationFactory,
     UserFactory,
 )
+from tests.procurement.factories_assessment import (
+    assessed_opportunity,
+    assign,
+    panel_member_add,
+)
+from tests.procurement.factories_bids import OpportunityFactory
 
 S = CommissionState
 LEAD, APPROVER = "lead", "approver"
@@ -65,11 +79,21 @@ WRONG_ROLE = [
 
 
 def _satisfy_conditions(commission: Commission) -> None:
-    """Everything the machine asks for: evidence, a gap, a recommended option, a complete
-    specification in a published Commissioning Plan."""
+    """Everything the Understand and Plan stages ask for: evidence, a gap, a recommended
+    option, a complete specification in a published Commissioning Plan. (The Do stage's
+    conditions come with the commission itself: see `_assessed_commission`.)"""
     _satisfy_understand(commission)
     OptionFactory(commission=commission, is_recommended=True, recommendation_rationale="Best")
     PlanFactory(state="published", specifications=[SpecificationFactory(commission=commission)])
+
+
+def _assessed_commission(*, lead, state) -> Commission:
+    """A commission in `state` whose opportunity has closed (budget £60,000), every bid
+    received scored and submitted by a panel of two, moderated, and recommended within the
+    budget; with the Understand and Plan stages' conditions met too."""
+    commission = assessed_opportunity(state=state, lead_officer=lead, recommended=True).commission
+    _satisfy_conditions(commission)
+    return commission
 
 
 def _satisfy_understand(commission: Commission) -> None:
@@ -106,8 +130,7 @@ def people(db):
 
 
 def _commission(people, state) -> Commission:
-    commission = CommissionFactory(lead_officer=people["lead"], state=state)
-    _satisfy_conditions(commission)
+    commission = _assessed_commission(lead=people["lead"], state=state)
     if state == S.PLAN_APPROVAL:
         commission.plan_requested_by = people["lead"]
     if state == S.AWARD_APPROVAL:
@@ -170,8 +193,7 @@ def test_transition_by_the_wrong_person_is_refused(people, name, source, role):
 def test_nobody_approves_what_they_asked_for(people, request_name, approve_name, source):
     # A lead officer who is also an approver asks for approval, then tries to give it.
     both = UserFactory(roles=[Role.OFFICER, Role.APPROVER], email="both@example.org")
-    commission = CommissionFactory(lead_officer=both, state=source)
-    _satisfy_conditions(commission)
+    commission = _assessed_commission(lead=both, state=source)
     commission_transition(commission=commission, name=request_name, user=both)
 
     with pytest.raises(PermissionDenied):
@@ -253,6 +275,88 @@ def test_returning_or_cancelling_needs_reasons(people, name, source):
         )
     commission.refresh_from_db()
     assert commission.state == source
+
+
+@pytest.mark.django_db
+def test_no_assessment_before_the_deadline(people):
+    commission = CommissionFactory(lead_officer=people[LEAD], state=S.PROCUREMENT)
+    with pytest.raises(TransitionNotAllowed):
+        commission_transition(commission=commission, name="start_assessment", user=people[LEAD])
+    # An opportunity still open for bids.
+    OpportunityFactory(specification=SpecificationFactory(commission=commission))
+    with pytest.raises(TransitionNotAllowed):
+        commission_transition(commission=commission, name="start_assessment", user=people[LEAD])
+    commission.refresh_from_db()
+    assert commission.state == S.PROCUREMENT
+
+
+def _first_bid(commission: Commission) -> Bid:
+    return Bid.objects.filter(opportunity__specification__commission=commission).earliest("pk")
+
+
+def _score_missing(commission):
+    """One panel member has not submitted their scores for one bid."""
+    assignment = Assignment.objects.filter(bid=_first_bid(commission)).first()
+    assignment.scores.first().delete()
+    assignment.submitted_at = None
+    assignment.save()
+
+
+def _bid_not_assigned(commission):
+    Assignment.objects.filter(bid=_first_bid(commission)).delete()
+
+
+def _conflict_unresolved(commission):
+    bid = _first_bid(commission)
+    place = panel_member_add(bid.opportunity)
+    assignment = assign(bid, place)
+    assignment.conflict = ConflictDeclaration.objects.create(
+        panel_member=place,
+        organisation=bid.organisation,
+        has_conflict=True,
+        kind="financial",
+        description="I am paid by the organisation as a consultant",
+        declared_by=place.user,
+    )
+    assignment.save()
+
+
+def _moderation_missing(commission):
+    ModeratedScore.objects.filter(bid=_first_bid(commission)).first().delete()
+
+
+def _decision_missing(commission):
+    AwardDecision.objects.filter(bid=_first_bid(commission)).delete()
+
+
+def _over_budget(commission):
+    """The awards recommended add up to £55,000; the budget is cut below that."""
+    Opportunity.objects.filter(specification__commission=commission).update(budget=50000)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "spoil",
+    [
+        _score_missing,
+        _bid_not_assigned,
+        _conflict_unresolved,
+        _moderation_missing,
+        _decision_missing,
+        _over_budget,
+    ],
+    ids=lambda spoil: spoil.__name__.strip("_"),
+)
+def test_no_award_approval_until_assessment_and_recommendation_are_whole(people, spoil):
+    commission = _commission(people, S.ASSESSMENT)
+    spoil(commission)
+    with pytest.raises(TransitionNotAllowed):
+        commission_transition(
+            commission=commission, name="request_award_approval", user=people[LEAD]
+        )
+    commission.refresh_from_db()
+    assert commission.state == S.ASSESSMENT
+    assert commission.award_requested_by is None
 
 
 @pytest.mark.django_db

@@ -763,7 +763,7 @@ def test_officer_links_applicant_workshops_on_the_edit_page(client, officer):
 # --- Demo data -------------------------------------------------------------------------------
 
 
-def test_demo_opportunities_one_open_one_closed_each_starting_procurement():
+def test_demo_opportunities_one_open_and_two_closed_each_starting_procurement():
     from core.demo import demo_seed
     from core.models import User
     from procurement.demo_opportunities import demo_opportunities_seed
@@ -774,15 +774,21 @@ def test_demo_opportunities_one_open_one_closed_each_starting_procurement():
     first = demo_opportunities_seed(officer=officer, commissions=data["commissions"])
     again = demo_opportunities_seed(officer=officer, commissions=data["commissions"])
 
-    assert first == again and Opportunity.objects.count() == 2
+    assert first == again and Opportunity.objects.count() == 3
     advice = first["Money, debt and benefits advice in Lancaster"]
     transport = first["Dial-a-ride for the Lune Valley"]
+    festival = first["Winter light festival on Morecambe promenade"]
     assert advice.is_open() and advice.lot.name == "Lancaster"
     assert advice.workshops.filter(kind="applicant_workshop").exists()
-    assert transport.has_closed() and transport.is_published
-    assert timezone.localtime(transport.closes_at).hour == 17
-    for opportunity in (advice, transport):
+    for closed in (transport, festival):
+        assert closed.has_closed() and closed.is_published
+        assert timezone.localtime(closed.closes_at).hour == 17
+    for opportunity in (advice, transport, festival):
         assert sum(q.weight for q in opportunity.questions.all()) == 100
         assert opportunity.clarifications.filter(published_at__isnull=False).count() == 1
+    for opportunity in (advice, transport):
         opportunity.specification.commission.refresh_from_db()
         assert opportunity.specification.commission.state == "procurement"
+    # The festival was assessed and awarded by the rest of the demo.
+    festival.specification.commission.refresh_from_db()
+    assert festival.specification.commission.state == "delivery"

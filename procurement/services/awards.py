@@ -1,0 +1,92 @@
+"""Writes for award decisions: approving a commission's awards, and telling every bidder.
+
+An approver approves the awards by moving the commission from award_approval to delivery
+(`commissioning.services.commissions.commission_transition(name="approve_awards")`), which
+checks that they did not recommend them and calls `awards_approve` in the same
+transaction.
+"""
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from core.models import User
+from core.working_days import STANDSTILL_WORKING_DAYS, working_days_add
+from procurement.models import AwardDecision, FundingType
+from procurement.selectors import decisions as selectors
+from procurement.selectors.assessment import commission_bids_received
+from procurement.services.bids import _absolute_url, _send_to_members
+
+
+def awards_approve(*, commission, approved_by: User) -> list[AwardDecision]:
+    """Make the recommended decisions on the commission's bids received the council's
+    decisions, as approved by `approved_by` today (Europe/London).
+
+    For a contract, the standstill period ends 8 working days after today (weekends and
+    England bank holidays skipped); grants have none. Each successful award becomes an
+    agreement (a draft for the officer to complete and send), and once the transaction
+    commits every bidder, successful or not, is emailed the decision with their feedback.
+
+    Call it only from the commission's `approve_awards` transition, which checks who may
+    approve; decisions already approved are left as they are. Returns the decisions
+    approved now.
+    """
+    from procurement.services.agreements import agreement_create
+
+    now = timezone.now()
+    today = timezone.localdate(now)
+    decisions = list(
+        AwardDecision.objects.filter(
+            bid__in=commission_bids_received(commission=commission), approved_at__isnull=True
+        )
+        .select_related("bid__opportunity", "bid__organisation")
+        .order_by("bid__reference")
+    )
+    for decision in decisions:
+        decision.approved_by = approved_by
+        decision.approved_at = now
+        decision.decided_on = today
+        decision.standstill_ends_on = (
+            working_days_add(start=today, days=STANDSTILL_WORKING_DAYS)
+            if decision.bid.opportunity.funding_type == FundingType.CONTRACT
+            else None
+        )
+        decision.save(
+            update_fields=["approved_by", "approved_at", "decided_on", "standstill_ends_on"]
+        )
+        if decision.is_successful:
+            agreement_create(decision=decision, created_by=approved_by)
+        transaction.on_commit(lambda pk=decision.pk: _enqueue_decision_email(pk))
+    return decisions
+
+
+def _enqueue_decision_email(decision_id: int) -> None:
+    from procurement import tasks
+
+    tasks.decision_email_send.delay(decision_id)
+
+
+def decision_email_send(*, decision: AwardDecision) -> int:
+    """Email the decision to every member of the bid's lead organisation: the outcome, the
+    amount and conditions or the reasons, each question's moderated score and reasons, the
+    weighted total, the end of the standstill period for a contract, and a link to the
+    feedback page. Records when they were told. Returns how many emails were sent."""
+    feedback = selectors.decision_feedback(decision=decision)
+    bid = decision.bid
+    sent = _send_to_members(
+        organisation=bid.organisation,
+        template="decision",
+        context={
+            "decision": decision,
+            "bid": bid,
+            "opportunity": bid.opportunity,
+            "feedback": feedback,
+            "total_words": selectors.score_total_words(feedback.total),
+            "feedback_url": _absolute_url(
+                reverse("procurement:bid_feedback", kwargs={"pk": bid.pk})
+            ),
+        },
+    )
+    AwardDecision.objects.filter(pk=decision.pk).update(notified_at=timezone.now())
+    decision.refresh_from_db(fields=["notified_at"])
+    return sent

@@ -1,0 +1,72 @@
+"""Working days for the standstill period: weekends and England bank holidays skipped, the
+day of the decision not counted."""
+
+import datetime as dt
+
+import pytest
+
+from core.working_days import STANDSTILL_WORKING_DAYS, is_working_day, working_days_add
+
+
+def test_the_standstill_period_is_eight_working_days():
+    assert STANDSTILL_WORKING_DAYS == 8
+
+
+def test_a_plain_fortnight_skips_the_weekend():
+    # Monday 2 November 2026: Tuesday to Friday are days 1–4, Monday 9 to Thursday 12 are
+    # days 5–8.
+    assert working_days_add(start=dt.date(2026, 11, 2), days=8) == dt.date(2026, 11, 12)
+
+
+def test_the_start_day_does_not_count():
+    monday = dt.date(2026, 11, 2)
+    assert working_days_add(start=monday, days=1) == dt.date(2026, 11, 3)
+    assert working_days_add(start=monday, days=0) == monday
+
+
+def test_a_friday_start_counts_from_monday():
+    assert working_days_add(start=dt.date(2026, 11, 6), days=1) == dt.date(2026, 11, 9)
+
+
+def test_a_decision_at_the_weekend_counts_from_monday():
+    saturday = dt.date(2026, 11, 7)
+    assert working_days_add(start=saturday, days=1) == dt.date(2026, 11, 9)
+    assert working_days_add(start=saturday, days=8) == dt.date(2026, 11, 18)
+
+
+def test_christmas_and_new_year_2026_are_skipped():
+    # Tuesday 22 December 2026: Wed 23 (1), Thu 24 (2), [Fri 25 Christmas, weekend,
+    # Mon 28 Boxing Day substitute], Tue 29 (3), Wed 30 (4), Thu 31 (5), [Fri 1 January,
+    # weekend], Mon 4 (6), Tue 5 (7), Wed 6 January 2027 (8).
+    assert working_days_add(start=dt.date(2026, 12, 22), days=8) == dt.date(2027, 1, 6)
+
+
+def test_easter_2027_is_skipped():
+    # Wednesday 24 March 2027: Thu 25 (1), [Good Friday 26, weekend, Easter Monday 29],
+    # Tue 30 (2), Wed 31 (3), Thu 1 (4), Fri 2 (5), Mon 5 (6), Tue 6 (7), Wed 7 April (8).
+    assert working_days_add(start=dt.date(2027, 3, 24), days=8) == dt.date(2027, 4, 7)
+
+
+@pytest.mark.parametrize(
+    ("day", "working"),
+    [
+        (dt.date(2026, 12, 24), True),
+        (dt.date(2026, 12, 25), False),  # Christmas Day
+        (dt.date(2026, 12, 28), False),  # Boxing Day (substitute day)
+        (dt.date(2027, 12, 27), False),  # Christmas Day on a Saturday: substitute Monday
+        (dt.date(2027, 12, 28), False),  # Boxing Day on a Sunday: substitute Tuesday
+        (dt.date(2027, 3, 26), False),  # Good Friday
+        (dt.date(2027, 3, 29), False),  # Easter Monday
+        (dt.date(2026, 8, 31), False),  # Summer bank holiday (England, not Scotland)
+        (dt.date(2026, 8, 3), True),  # Scotland's summer bank holiday is not England's
+        (dt.date(2027, 3, 17), True),  # St Patrick's Day is Northern Ireland's only
+        (dt.date(2026, 11, 7), False),  # a Saturday
+    ],
+)
+def test_is_working_day(day, working):
+    assert is_working_day(day) is working
+
+
+def test_a_negative_number_of_days_is_refused():
+    with pytest.raises(ValueError):
+        working_days_add(start=dt.date(2026, 11, 2), days=-1)
