@@ -9,6 +9,7 @@ import re
 import pytest
 
 from core.roles import Role
+from core.templatetags.portal import govuk_datetime
 from procurement.models import (
     Agreement,
     Assignment,
@@ -45,6 +46,15 @@ def _sign_in(page, email):
     return page
 
 
+def _bid(opportunity, organisation, *, amount: int):
+    """A submitted bid asking for `amount`, its budget adding up to it."""
+    bid = submitted_bid(opportunity=opportunity, organisation=organisation)
+    bid.amount_requested = amount
+    bid.save()
+    bid.budget_lines.update(amount=amount)
+    return bid
+
+
 def _main(page) -> str:
     return page.locator("main").inner_text()
 
@@ -52,7 +62,7 @@ def _main(page) -> str:
 def _score(page, number: int, score: int, comment: str) -> None:
     """Choose a score (0 to 5) and write a comment for one question on a scoring page."""
     group = page.get_by_role("group", name=re.compile(rf"score for question {number}$"))
-    group.get_by_label(re.compile(rf"^{score} – ")).check()
+    group.get_by_label(re.compile(rf"^\s*{score} – ")).check()
     page.get_by_label(re.compile(rf"comment on question {number}$")).fill(comment)
 
 
@@ -86,10 +96,9 @@ def _moderate(page, axe, bid, scores: list[int]) -> None:
     page.wait_for_url(f"**/staff/bids/{bid.pk}/moderate/")
     assert f"Moderate {bid.organisation.name}’s bid" in _main(page)
     axe(page)
-    print(page.locator("form").last.inner_html()[:6000])
     for number, score in enumerate(scores, start=1):
         group = page.get_by_role("group", name=f"Moderated score for question {number}")
-        group.get_by_label(re.compile(rf"^{score} – ")).check()
+        group.get_by_label(re.compile(rf"^\s*{score} – ")).check()
         page.get_by_label(f"Reasons for the moderated score for question {number}").fill(
             f"Moderated to {score}: the panel agreed on the evidence for question {number}."
         )
@@ -121,12 +130,9 @@ def test_panel_scores_officer_recommends_approver_approves_provider_accepts(
     Membership.objects.create(organisation=winner, user=jo, role=Membership.Role.ADMIN)
     ravi = UserFactory(roles=[Role.PROVIDER], email="ravi@example.org", full_name="Ravi Patel")
     Membership.objects.create(organisation=runner_up, user=ravi, role=Membership.Role.ADMIN)
-    winning_bid = submitted_bid(opportunity=opportunity, organisation=winner)
-    winning_bid.amount_requested = 40000
-    winning_bid.save()
-    other_bid = submitted_bid(opportunity=opportunity, organisation=runner_up)
-    other_bid.amount_requested = 35000
-    other_bid.save()
+    # Together the two bids ask for more than the £60,000 budget.
+    winning_bid = _bid(opportunity, winner, amount=40000)
+    other_bid = _bid(opportunity, runner_up, amount=35000)
     for user in (priya, tom):
         panel_member_add(opportunity, user=user, declared=False)
 
@@ -187,11 +193,15 @@ def test_panel_scores_officer_recommends_approver_approves_provider_accepts(
         group.get_by_label("No conflict of interest").check()
     tom_page.get_by_role("button", name="Send your declarations").click()
     tom_page.wait_for_url("**/assessment/")
-    assert "Your declarations have been recorded" in _main(tom_page)
+    main = _main(tom_page)
+    assert "Your declarations have been recorded" in main
+    assert "the commissioning officer has been told" not in main
     axe(tom_page)
 
-    # 3. The officer is told, and reassigns the runner-up's bid to Tom.
+    # 3. The officer is told by email and on the panel page, and reassigns the bid to Tom.
+    assert any(m.to == ["sam@example.org"] for m in mailoutbox)
     staff.reload()
+    assert "Not declared yet" not in _main(staff)
     banner = staff.get_by_role("region", name="Important").inner_text()
     assert "A conflict of interest has been declared" in banner
     assert f"Priya Shah declared a professional conflict with {RUNNER_UP}" in banner
@@ -234,7 +244,7 @@ def test_panel_scores_officer_recommends_approver_approves_provider_accepts(
     staff.wait_for_url(f"**/staff/opportunities/{opportunity.pk}/ranking/")
     main = _main(staff)
     assert "Ranking and recommendation" in main
-    assert f"{winning_bid.reference} – {WINNER}: £40,000, scored 80" in main
+    assert f"{winning_bid.reference} – {WINNER}: £40,000, scored 80.00" in main
     axe(staff)
     # The proposal chose the award; the officer adds conditions and the other's reasons.
     staff.get_by_label(f"Conditions of the award (optional) to {winning_bid.reference}").fill(
@@ -257,6 +267,11 @@ def test_panel_scores_officer_recommends_approver_approves_provider_accepts(
     staff.get_by_role("button", name="Recommend awards for approval").click()
     staff.wait_for_url(f"**/staff/commissions/{commission.pk}/")
     assert f"{commission.reference} is now at: Awards awaiting approval" in _main(staff)
+    axe(staff)
+    # Whoever recommended the awards is not offered approving them.
+    staff.goto(f"/staff/opportunities/{opportunity.pk}/recommendation/")
+    assert "An approver who did not recommend these awards approves them" in _main(staff)
+    assert staff.get_by_role("button", name="Approve the awards").count() == 0
     axe(staff)
 
     # 6. The approver reads the recommendation and approves the awards.
@@ -285,10 +300,17 @@ def test_panel_scores_officer_recommends_approver_approves_provider_accepts(
     bidder.get_by_role("link", name=f"Read the feedback on your bid {other_bid.reference}").click()
     bidder.wait_for_url(f"**/bids/{other_bid.pk}/feedback/")
     main = _main(bidder)
+    assert f"Decision and feedback on {other_bid.title}" in main
     assert "Not successful" in main and REASONS_NOT_FUNDED in main
-    for moderated in ModeratedScore.objects.filter(bid=other_bid):
-        assert moderated.rationale in main
-    assert "Question 1" in main and "Question 2" in main
+    rows = bidder.locator("table tbody tr").all_inner_texts()
+    assert len(rows) == 2
+    assert "Question 1" in rows[0] and "3 out of 5 – Satisfactory" in rows[0]
+    assert "Question 2" in rows[1] and "2 out of 5 – Weak" in rows[1]
+    for row, moderated in zip(
+        rows, ModeratedScore.objects.filter(bid=other_bid).order_by("question__order"), strict=True
+    ):
+        assert moderated.rationale in row
+    assert "50 out of 100" in main
     axe(bidder)
 
     # 8. The award is on the public register; the unsuccessful bid is not.
@@ -311,6 +333,9 @@ def test_panel_scores_officer_recommends_approver_approves_provider_accepts(
     staff.get_by_role("link", name=agreement.reference).click()
     staff.wait_for_url(f"**/agreements/{agreement.pk}/")
     assert "Before it is sent to the provider" in _main(staff)
+    checklist = staff.locator(".portal-checklist").inner_text()
+    assert "The payment instalments add up to the amount of the agreement" in checklist
+    assert "Missing" not in checklist
     axe(staff)
     staff.get_by_role("button", name="Send to the provider to accept").click()
     staff.wait_for_url(f"**/staff/agreements/{agreement.pk}/actions/issue/")
@@ -339,7 +364,8 @@ def test_panel_scores_officer_recommends_approver_approves_provider_accepts(
     provider.wait_for_url(f"**/agreements/{agreement.pk}/")
     main = _main(provider)
     assert f"You have accepted agreement {agreement.reference} on behalf of {WINNER}" in main
-    assert "Accepted by Jo White at" in main
+    agreement.refresh_from_db()
+    assert f"Accepted by Jo White at {govuk_datetime(agreement.accepted_at)}" in main
     axe(provider)
 
     # What the council now holds.
@@ -347,13 +373,15 @@ def test_panel_scores_officer_recommends_approver_approves_provider_accepts(
     assert declaration.organisation == runner_up and declaration.declared_by == priya
     assert declaration.description == CONFLICT
     taken_away.refresh_from_db()
+    assert taken_away.conflict == declaration
+    assert taken_away.conflict_resolved_by == officer and taken_away.submitted_at is None
+    assert Assignment.objects.filter(bid=other_bid, conflict__isnull=True).get() == tom_other
     award = AwardDecision.objects.get(bid=winning_bid)
     assert award.outcome == Outcome.SUCCESSFUL and award.amount == 40000
     assert award.recommended_by == officer and award.approved_by == approver
     assert award.conditions == CONDITIONS
     refusal = AwardDecision.objects.get(bid=other_bid)
     assert refusal.outcome == Outcome.UNSUCCESSFUL and refusal.reasons == REASONS_NOT_FUNDED
-    agreement.refresh_from_db()
     assert agreement.state == "accepted"
     assert agreement.accepted_by == jo and agreement.accepted_at is not None
     assert agreement.issued_by == officer
