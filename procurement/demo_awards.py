@@ -8,7 +8,9 @@ proposed the set of bids with the highest total score within the £90,000 budget
 smaller bids, not the top-scoring bid and the next one, which greedy ranking would have
 chosen. The approver approved the awards, every bidder was told, and the three grant
 agreements were sent, accepted by each organisation, and are in delivery; one has an
-approved variation, so it is at version 2.
+approved variation, so it is at version 2. Each bid proposed targets in proportion to the
+amount it asked for (`demo_bids._targets_seed`), so each agreement's targets are that
+organisation's share of the festival's, not the whole festival's.
 
 The panel's records are created directly, as `demo_bids` does for bids: the scores are the
 demo's, and the panel's emails are not sent. The commission's and the agreements'
@@ -143,16 +145,28 @@ SCORES = {
     HALTON: {"panel": 3, "panel2": 4},
     FOOD_NETWORK: {"panel": 4, "panel2": 3},
 }
-# Per bid, the question (by order) the panel diverged on, each member's score, and the
-# moderated score with its reasons.
-DIVERGENCE = {
-    FOOD_NETWORK: (
-        2,
-        {"panel": 1, "panel2": 4},
-        3,
-        "The delivery plan is realistic for the market itself, but the bid does not say who "
-        "will run the kitchen sessions if the coordinator is not in post by September.",
-    )
+# Per bid, questions (by order) scored differently from the rest: each member's score, and
+# the moderated score with its reasons. The panel diverged on the food network's delivery
+# plan; the Festival of Light's strong answers make it the top-scoring bid, so ranking by
+# score alone would fund it and the next bid and nothing else.
+OTHER_SCORES = {
+    FOOD_NETWORK: {
+        2: (
+            {"panel": 1, "panel2": 4},
+            3,
+            "The delivery plan is realistic for the market itself, but the bid does not say "
+            "who will run the kitchen sessions if the coordinator is not in post by September.",
+        )
+    },
+    FESTIVAL_OF_LIGHT: {
+        order: (
+            {"panel": 5, "panel2": 5, "panel3": 5},
+            5,
+            "An outstanding answer: six years of festivals on the promenade, with audience "
+            "figures and match funding to show for them.",
+        )
+        for order in (1, 4)
+    },
 }
 FEEDBACK = {
     5: "An outstanding answer with strong evidence of what you have already achieved.",
@@ -224,11 +238,11 @@ def _panel_seed(*, opportunity: Opportunity, bids: dict[str, Bid], officer: User
                 )
                 assignment.save()
                 continue
-            divergent = DIVERGENCE.get(name)
+            others = OTHER_SCORES.get(name, {})
             for question in questions:
                 value = SCORES[name][key]
-                if divergent and question.order == divergent[0]:
-                    value = divergent[1][key]
+                if question.order in others:
+                    value = others[question.order][0][key]
                 Score.objects.get_or_create(
                     assignment=assignment,
                     question=question,
@@ -237,12 +251,12 @@ def _panel_seed(*, opportunity: Opportunity, bids: dict[str, Bid], officer: User
             assignment.submitted_at = declared_at + dt.timedelta(days=7)
             assignment.save()
     for name, bid in bids.items():
-        divergent = DIVERGENCE.get(name)
+        others = OTHER_SCORES.get(name, {})
         for question in questions:
             value = SCORES[name]["panel"]
             rationale = FEEDBACK.get(value, FEEDBACK[2])
-            if divergent and question.order == divergent[0]:
-                value, rationale = divergent[2], divergent[3]
+            if question.order in others:
+                _, value, rationale = others[question.order]
             ModeratedScore.objects.get_or_create(
                 bid=bid,
                 question=question,
@@ -298,15 +312,18 @@ def _agreements_into_delivery(*, bids: dict[str, Bid], officer: User, approver: 
                 agreement=agreement,
                 user=officer,
                 reason=(
-                    "Two more schools asked to take part: the workshop targets rise and the "
-                    "second payment moves a month later to cover the extra sessions."
+                    "Two more schools asked to take part: the targets rise by a tenth, at no "
+                    "extra cost to the council."
                 ),
                 ends_on=agreement.ends_on,
                 payments=[
                     {"due_on": p.due_on, "amount": p.amount, "description": p.description}
                     for p in agreement.payments.all()
                 ],
-                targets={t.pk: t.target * Decimal("1.1") for t in agreement.targets.all()},
+                targets={
+                    t.pk: (t.target * Decimal("1.1")).quantize(Decimal(1))
+                    for t in agreement.targets.all()
+                },
             )
             variation_approve(variation=variation, user=approver)
 

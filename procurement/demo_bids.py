@@ -4,14 +4,15 @@ received for the closed Dial-a-ride opportunity, ready for assessment.
 Idempotent: a bid is keyed on its opportunity and lead organisation; running it twice adds
 nothing. Called after `demo_opportunities_seed`.
 
-Bids are submitted here by setting their state directly, with a BidSubmission snapshot like
-the one `bid_transition` keeps: the Dial-a-ride deadline has already passed (the service
-rightly refuses anything after it), and the demo should not send receipt emails.
+Submitted bids propose targets in proportion to the amount they ask for. They are
+submitted here by setting their state directly, with a BidSubmission snapshot like the one
+`bid_transition` keeps: the Dial-a-ride deadline has already passed (the service rightly
+refuses anything after it), and the demo should not send receipt emails.
 """
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import ROUND_DOWN, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -20,6 +21,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from commissioning.models import MeasureTarget
 from core.files import safe_storage_name
 from core.models import User
 from core.roles import Role
@@ -29,6 +31,7 @@ from procurement.models import (
     BidAttachment,
     BidState,
     BidSubmission,
+    BidTarget,
     BudgetLine,
     ConsortiumPartner,
     Opportunity,
@@ -317,9 +320,28 @@ def _bid_seed(
         )
         attachment.file.save(safe_storage_name("plan.pdf"), ContentFile(content), save=False)
         attachment.save()
-    if demo.submitted_days_before_close is not None:
+    if submitted:
+        _targets_seed(bid=bid)
         _submit_directly(bid=bid, by=by, days_before_close=demo.submitted_days_before_close)
     return bid
+
+
+def _targets_seed(*, bid: Bid) -> None:
+    """Targets in proportion to the amount requested over the specification's budget,
+    in whole numbers: a bid for a third of the money proposes a third of each target."""
+    specification = bid.opportunity.specification
+    share = bid.amount_requested / specification.budget if specification.budget else Decimal(0)
+    BidTarget.objects.bulk_create(
+        BidTarget(
+            bid=bid,
+            specification_measure_id=council.specification_measure_id,
+            year=council.year,
+            target=(council.target * share).quantize(Decimal(1), rounding=ROUND_HALF_UP),
+        )
+        for council in MeasureTarget.objects.filter(
+            specification_measure__specification=specification
+        ).order_by("specification_measure_id", "year")
+    )
 
 
 def _submit_directly(*, bid: Bid, by: User | None, days_before_close: int) -> None:

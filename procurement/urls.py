@@ -37,6 +37,7 @@ urlpatterns = [
     path("bids/<int:pk>/", bids.BidDetailView.as_view(), name="bid_detail"),
     path("bids/<int:pk>/edit/", bids.BidEditView.as_view(), name="bid_edit"),
     path("bids/<int:pk>/budget/", bids.BidBudgetView.as_view(), name="bid_budget"),
+    path("bids/<int:pk>/targets/", bids.BidTargetsView.as_view(), name="bid_targets"),
     path("bids/<int:pk>/partners/", bids.BidPartnersView.as_view(), name="bid_partners"),
     path("bids/<int:pk>/attachments/", bids.BidAttachmentsView.as_view(), name="bid_attachments"),
     path(

@@ -282,6 +282,85 @@ BudgetFormSet = forms.formset_factory(
 )
 
 
+# --- Targets for the success measures ------------------------------------------------------------
+
+
+def target_display(value: Decimal) -> str:
+    """15,000 or 12.5: a target as people write it."""
+    return f"{plain_number(value):,}"
+
+
+class TargetField(forms.DecimalField):
+    """What the bid proposes to achieve in one year, typed as people write it ("4,500")."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().replace(",", "")
+        return super().to_python(value)
+
+
+class BidTargetsForm(BaseForm):
+    """For each success measure of the specification and each year, what the bid will
+    achieve, with the council's target for the whole service beside it. The page is
+    written out by its template as a table, so the helper lays nothing out."""
+
+    submit_label = ""
+
+    def __init__(self, *args, measures: list[selectors.MeasureTargets], **kwargs):
+        self.measures = measures
+        super().__init__(*args, **kwargs)
+        units = [measure.unit for measure in measures]
+        for measure in measures:
+            # Two measures counted in the same unit are told apart by name.
+            named = f" for {measure.name}" if units.count(measure.unit) > 1 else ""
+            for year in measure.years:
+                what = f"the number of {measure.unit} you will achieve in year {year.year}{named}"
+                what_capital = what[0].upper() + what[1:]
+                self.fields[year.field_name] = TargetField(
+                    label=f"{measure.name}, year {year.year}: your target ({measure.unit})",
+                    help_text=(
+                        f"The council’s target for the whole service: "
+                        f"{target_display(year.council)} {measure.unit}"
+                    ),
+                    max_digits=12,
+                    decimal_places=2,
+                    min_value=0,
+                    widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}),
+                    error_messages={
+                        "required": f"Enter {what}",
+                        "invalid": f"Enter {what} as a number, like 120",
+                        "min_value": f"{what_capital} must be 0 or more",
+                        "max_digits": f"{what_capital} must be less than 10 billion",
+                        "max_whole_digits": f"{what_capital} must be less than 10 billion",
+                        "max_decimal_places": f"{what_capital} must have 2 decimal places or fewer",
+                    },
+                )
+        self.helper.layout = Layout()
+
+    def rows(self) -> list[tuple[selectors.MeasureTargets, list]]:
+        """Each measure with (year, bound field) for each of its years, for the template."""
+        return [
+            (measure, [(year, self[year.field_name]) for year in measure.years])
+            for measure in self.measures
+        ]
+
+    def targets(self) -> dict[tuple[int, int], Decimal | None]:
+        return {
+            (year.specification_measure_id, year.year): self.cleaned_data.get(year.field_name)
+            for measure in self.measures
+            for year in measure.years
+        }
+
+
+def bid_targets_initial(*, measures: list[selectors.MeasureTargets]) -> dict:
+    return {
+        year.field_name: plain_number(year.proposed)
+        for measure in measures
+        for year in measure.years
+        if year.proposed is not None
+    }
+
+
 # --- Consortium partners -------------------------------------------------------------------------
 
 

@@ -272,6 +272,21 @@ class Bid(FSMModelMixin, models.Model):
         answered = self.answers.exclude(text="").values("question_id")
         return not self.opportunity.questions.exclude(pk__in=answered).exists()
 
+    def targets_are_proposed(self) -> bool:
+        """A target is proposed for every success measure of the specification, in every
+        year the specification sets a target for."""
+        from commissioning.models import MeasureTarget
+
+        proposed = BidTarget.objects.filter(
+            bid=self,
+            specification_measure=models.OuterRef("specification_measure"),
+            year=models.OuterRef("year"),
+        )
+        needed = MeasureTarget.objects.filter(
+            specification_measure__specification_id=self.opportunity.specification_id
+        )
+        return not needed.filter(~models.Exists(proposed)).exists()
+
     # --- Transitions ---------------------------------------------------------------------------
 
     @fsm_log_by
@@ -281,7 +296,13 @@ class Bid(FSMModelMixin, models.Model):
         source=BidState.DRAFT,
         target=BidState.SUBMITTED,
         permission=procurement_rules.can_act_for_bid,
-        conditions=[is_before_deadline, lead_is_verified, partners_have_confirmed, is_complete],
+        conditions=[
+            is_before_deadline,
+            lead_is_verified,
+            partners_have_confirmed,
+            is_complete,
+            targets_are_proposed,
+        ],
         custom={"label": "Submit the bid"},
     )
     def submit(self, by=None, description=None):
@@ -327,6 +348,30 @@ class BidAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.bid} answer to {self.question}"
+
+
+class BidTarget(models.Model):
+    """What the bidder proposes to achieve against one of the specification's success
+    measures in one year of the service. The agreement's targets are taken from these."""
+
+    bid = models.ForeignKey(Bid, on_delete=models.CASCADE, related_name="targets")
+    specification_measure = models.ForeignKey(
+        "commissioning.SpecificationMeasure", on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField()
+    target = models.DecimalField(max_digits=12, decimal_places=2)
+
+    class Meta:
+        ordering = ["specification_measure_id", "year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["bid", "specification_measure", "year"], name="one_bid_target_each"
+            ),
+            models.CheckConstraint(condition=Q(target__gte=0), name="bid_target_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.bid.reference}: {self.specification_measure}, year {self.year}"
 
 
 class BudgetLine(models.Model):

@@ -12,6 +12,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.urls import reverse
 from django_fsm import TransitionNotAllowed
 
+from commissioning.models import SpecificationMeasure
 from core.models import User
 from core.templatetags.portal import govuk_datetime, money
 from core.transitions import Action, transition_actions_for
@@ -87,6 +88,53 @@ class BudgetSummary:
         return (self.amount_requested or Decimal(0)) - self.total
 
 
+@dataclass(frozen=True)
+class TargetYear:
+    """One year of a success measure: the council's target for the whole service and what
+    the bid proposes (None until the bidder enters it)."""
+
+    specification_measure_id: int
+    year: int
+    council: Decimal
+    proposed: Decimal | None
+
+    @property
+    def field_name(self) -> str:
+        return target_field_name(self.specification_measure_id, self.year)
+
+
+@dataclass(frozen=True)
+class MeasureTargets:
+    """A success measure of the specification with its years."""
+
+    chosen: SpecificationMeasure
+    years: list[TargetYear]
+
+    @property
+    def name(self) -> str:
+        return self.chosen.measure.name
+
+    @property
+    def unit(self) -> str:
+        return self.chosen.measure.unit
+
+    @property
+    def outcome(self) -> str:
+        return self.chosen.outcome.description if self.chosen.outcome else ""
+
+    @property
+    def is_complete(self) -> bool:
+        return all(year.proposed is not None for year in self.years)
+
+    @property
+    def proposed_count(self) -> int:
+        return sum(1 for year in self.years if year.proposed is not None)
+
+
+def target_field_name(specification_measure_id: int, year: int) -> str:
+    return f"target_{specification_measure_id}_{year}"
+
+
 def word_count(text: str) -> int:
     """Words as the GOV.UK character count counts them: runs of non-space characters."""
     return len(text.split())
@@ -148,6 +196,37 @@ def bid_budget_summary(*, bid: Bid) -> BudgetSummary:
     )
 
 
+def bid_target_measures(*, bid: Bid) -> list[MeasureTargets]:
+    """Every success measure of the opportunity's specification, with each year the
+    specification sets a target for: the council's target for the whole service beside
+    the target this bid proposes."""
+    measures = (
+        SpecificationMeasure.objects.filter(specification_id=bid.opportunity.specification_id)
+        .select_related("measure", "outcome")
+        .prefetch_related("targets")
+        .order_by("pk")
+    )
+    proposed = {
+        (target.specification_measure_id, target.year): target.target
+        for target in bid.targets.all()
+    }
+    return [
+        MeasureTargets(
+            chosen=chosen,
+            years=[
+                TargetYear(
+                    specification_measure_id=chosen.pk,
+                    year=target.year,
+                    council=target.target,
+                    proposed=proposed.get((chosen.pk, target.year)),
+                )
+                for target in chosen.targets.all()
+            ],
+        )
+        for chosen in measures
+    ]
+
+
 def bid_partners(*, bid: Bid) -> QuerySet[ConsortiumPartner]:
     return bid.partners.select_related("organisation", "confirmed_by")
 
@@ -193,7 +272,12 @@ def bid_is_editable(*, bid: Bid) -> bool:
     return bid.state == BidState.DRAFT and bid.opportunity.is_open()
 
 
-def bid_submit_problems(*, bid: Bid, answers: list[AnswerRow] | None = None) -> list[str]:
+def bid_submit_problems(
+    *,
+    bid: Bid,
+    answers: list[AnswerRow] | None = None,
+    targets: list[MeasureTargets] | None = None,
+) -> list[str]:
     """Why the bid cannot be submitted now, in the words the bidder sees; empty when it can.
 
     The same checks as the `submit` transition's conditions, worded for people.
@@ -215,6 +299,12 @@ def bid_submit_problems(*, bid: Bid, answers: list[AnswerRow] | None = None) -> 
         problems.append("Enter the amount you are asking for")
     answers = bid_answer_rows(bid=bid) if answers is None else answers
     problems.extend(f"Answer question {row.number}" for row in answers if not row.text.strip())
+    targets = bid_target_measures(bid=bid) if targets is None else targets
+    problems.extend(
+        f"Enter your targets for {measure.name} for every year"
+        for measure in targets
+        if not measure.is_complete
+    )
     problems.extend(
         f"{partner.organisation.name} has not confirmed it is a partner in this bid"
         for partner in bid_partners_waiting(bid=bid)
@@ -230,9 +320,14 @@ class TaskGroup:
 
 
 def bid_task_groups(
-    *, bid: Bid, answers: list[AnswerRow], budget: BudgetSummary
+    *,
+    bid: Bid,
+    answers: list[AnswerRow],
+    budget: BudgetSummary,
+    targets: list[MeasureTargets] | None = None,
 ) -> list[TaskGroup]:
     """The bid page's tasks with their statuses (GOV.UK task list), in groups."""
+    targets = bid_target_measures(bid=bid) if targets is None else targets
     edit_url = reverse("procurement:bid_edit", kwargs={"pk": bid.pk})
     answer_tasks = [
         Task(
@@ -250,7 +345,7 @@ def bid_task_groups(
         TaskStatus.COMPLETED if count else TaskStatus.NOT_STARTED,
         f"{count} file{'s' if count != 1 else ''} attached" if count else "Optional",
     )
-    problems = bid_submit_problems(bid=bid, answers=answers)
+    problems = bid_submit_problems(bid=bid, answers=answers, targets=targets)
     submit_task = Task(
         "Submit your bid",
         reverse("procurement:bid_transition", kwargs={"pk": bid.pk, "name": "submit"}),
@@ -258,7 +353,11 @@ def bid_task_groups(
         f"Closes at {govuk_datetime(bid.opportunity.closes_at)}",
     )
     return [
-        TaskGroup("Project", "project", [_details_task(bid, edit_url)]),
+        TaskGroup(
+            "Project",
+            "project",
+            [_details_task(bid, edit_url), *([_targets_task(bid, targets)] if targets else [])],
+        ),
         TaskGroup("Answers", "answers", answer_tasks),
         TaskGroup(
             "Money, partners and documents",
@@ -284,6 +383,20 @@ def _details_task(bid: Bid, edit_url: str) -> Task:
         status = TaskStatus.NOT_STARTED
     hint = money(bid.amount_requested) + " requested" if bid.amount_requested is not None else ""
     return Task("Project title and amounts", f"{edit_url}#id_title", status, hint)
+
+
+def _targets_task(bid: Bid, targets: list[MeasureTargets]) -> Task:
+    url = reverse("procurement:bid_targets", kwargs={"pk": bid.pk})
+    needed = sum(len(measure.years) for measure in targets)
+    entered = sum(measure.proposed_count for measure in targets)
+    measures = f"{len(targets)} success measure{'s' if len(targets) != 1 else ''}"
+    if not entered:
+        return Task("Targets", url, TaskStatus.NOT_STARTED, f"For {measures}, each year")
+    if entered < needed:
+        return Task(
+            "Targets", url, TaskStatus.IN_PROGRESS, f"{entered} of {needed} targets entered"
+        )
+    return Task("Targets", url, TaskStatus.COMPLETED, f"Targets for {measures}")
 
 
 def _budget_task(bid: Bid, budget: BudgetSummary) -> Task:
@@ -373,6 +486,19 @@ def bid_snapshot(*, bid: Bid) -> dict:
         ],
         "budget_lines": [
             {"item": line.item, "amount": _decimal(line.amount)} for line in bid.budget_lines.all()
+        ],
+        "targets": [
+            {
+                "specification_measure_id": measure.chosen.pk,
+                "measure": measure.name,
+                "unit": measure.unit,
+                "outcome": measure.outcome,
+                "year": year.year,
+                "council_target": _decimal(year.council),
+                "target": _decimal(year.proposed),
+            }
+            for measure in bid_target_measures(bid=bid)
+            for year in measure.years
         ],
         "budget_total": _decimal(budget.total),
         "partners": [

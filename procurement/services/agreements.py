@@ -161,13 +161,14 @@ def agreement_create(*, decision: AwardDecision, created_by: User | None = None)
     """The agreement for an approved, successful award, made now if it has none (the same
     agreement is returned if it already exists).
 
-    Its terms come from what is already recorded: the purpose from the bid and the
-    opportunity, the amount and special conditions from the decision, the outcomes, success
-    measures and yearly targets from the specification (never typed again), a default
-    payment schedule of equal quarterly instalments in advance adding up to the amount, and
-    a monitoring schedule. It starts as a draft for an officer to check and send (who
-    made it, `created_by`, is the approver of the awards; the agreement records who sent it
-    and who accepted it).
+    Its terms come from what is already recorded: the purpose from the bid's project title
+    and the opportunity it was funded under; the amount and special conditions from the
+    decision; the outcomes and success measures from the specification, with the yearly
+    targets the bid proposed for them (the specification's own target for a year the bid
+    has none), never typed again; a default payment schedule of equal quarterly instalments
+    in advance adding up to the amount, and a monitoring schedule. It starts as a draft for
+    an officer to check and send (who made it, `created_by`, is the approver of the awards;
+    the agreement records who sent it and who accepted it).
 
     ValidationError when the decision is not an approved award.
     """
@@ -183,7 +184,7 @@ def agreement_create(*, decision: AwardDecision, created_by: User | None = None)
     specification = opportunity.specification
     starts_on, ends_on = agreement_dates(decision=decision)
     title = bid.title.strip() or opportunity.title
-    purpose = f"{title}.\n\nFunded under {opportunity.title}: {opportunity.summary.strip()}"
+    purpose = f"{title.rstrip('.')}, funded under {opportunity.title} ({opportunity.reference})."
     try:
         with transaction.atomic():
             agreement = Agreement.objects.create(
@@ -197,6 +198,10 @@ def agreement_create(*, decision: AwardDecision, created_by: User | None = None)
                 communications=communications_default(),
                 special_conditions=decision.conditions.strip(),
             )
+            proposed = {
+                (target.specification_measure_id, target.year): target.target
+                for target in bid.targets.all()
+            }
             measures = specification.measures.select_related("measure", "outcome")
             for chosen in measures.prefetch_related("targets"):
                 for target in chosen.targets.all():
@@ -206,7 +211,7 @@ def agreement_create(*, decision: AwardDecision, created_by: User | None = None)
                         measure=chosen.measure.name,
                         unit=chosen.measure.unit,
                         year=target.year,
-                        target=target.target,
+                        target=proposed.get((chosen.pk, target.year), target.target),
                         specification_measure=chosen,
                     )
             PaymentInstalment.objects.bulk_create(

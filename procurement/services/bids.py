@@ -30,6 +30,7 @@ from procurement.models import (
     BidAttachment,
     BidState,
     BidSubmission,
+    BidTarget,
     BudgetLine,
     ConsortiumPartner,
     Opportunity,
@@ -53,6 +54,10 @@ class BidChanged(Exception):
 
 class BidDeadlinePassed(TransitionNotAllowed):
     """The opportunity has closed: the bid was not submitted and nothing was changed."""
+
+
+# BidTarget.target holds 12 digits, 2 of them after the point.
+TARGET_LIMIT = Decimal(10) ** 10
 
 
 @dataclass(frozen=True)
@@ -208,6 +213,52 @@ def bid_budget_set(*, bid: Bid, lines: list[BudgetRow]) -> list[BudgetLine]:
     BudgetLine.objects.filter(pk__in=list(existing)).delete()
     locked.save(update_fields=["updated_at"])
     return kept
+
+
+@transaction.atomic
+def bid_targets_set(*, bid: Bid, targets: dict[tuple[int, int], Decimal | None]) -> list[BidTarget]:
+    """Save what the bid proposes to achieve: (specification measure id, year) → target.
+    A year left out or given as None has no target (it can be entered later; every one is
+    needed before the bid is submitted). Only the specification's measures and years are
+    kept. Returns the targets the bid now has.
+
+    ValidationError (by field) when a target is negative; BidLocked when the bid may not be
+    changed now.
+    """
+    locked = _lock_editable(bid)
+    errors: dict[str, str] = {}
+    wanted: dict[tuple[int, int], Decimal] = {}
+    for measure in selectors.bid_target_measures(bid=locked):
+        for year in measure.years:
+            value = targets.get((measure.chosen.pk, year.year))
+            if value is None:
+                continue
+            if value < 0:
+                errors[year.field_name] = (
+                    f"The number of {measure.unit} you will achieve in year {year.year} "
+                    "must be 0 or more"
+                )
+            elif value >= TARGET_LIMIT:
+                errors[year.field_name] = (
+                    f"The number of {measure.unit} you will achieve in year {year.year} "
+                    "must be less than 10 billion"
+                )
+            wanted[(measure.chosen.pk, year.year)] = value
+    if errors:
+        raise ValidationError(errors)
+    existing = {(t.specification_measure_id, t.year): t for t in locked.targets.all()}
+    for key, value in wanted.items():
+        target = existing.pop(key, None)
+        if target is None:
+            BidTarget.objects.create(
+                bid=locked, specification_measure_id=key[0], year=key[1], target=value
+            )
+        elif target.target != value:
+            target.target = value
+            target.save(update_fields=["target"])
+    BidTarget.objects.filter(pk__in=[t.pk for t in existing.values()]).delete()
+    locked.save(update_fields=["updated_at"])
+    return list(locked.targets.all())
 
 
 # --- Consortium partners -------------------------------------------------------------------------

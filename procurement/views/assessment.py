@@ -447,6 +447,7 @@ class ScoreView(AssignmentMixin, FormView):
             attachments=bid_selectors.bid_attachments(bid=self.bid),
             budget=bid_selectors.bid_budget_summary(bid=self.bid),
             budget_lines=self.bid.budget_lines.all(),
+            targets=bid_selectors.bid_target_measures(bid=self.bid),
             total=selectors.assignment_weighted_total(scores=self.scores, questions=self.questions),
             scored_count=len(self.scores),
             others=others,

@@ -30,12 +30,14 @@ from procurement.forms.bids import (
     AttachmentForm,
     BidForm,
     BidStartForm,
+    BidTargetsForm,
     BidTransitionForm,
     BudgetFormSet,
     PartnerAddForm,
     PartnerSearchForm,
     PartnershipConfirmForm,
     bid_form_initial,
+    bid_targets_initial,
     plain_number,
 )
 from procurement.models import Bid, BidState, ConsortiumPartner, Opportunity
@@ -203,17 +205,21 @@ class BidDetailView(BidMixin, TemplateView):
         bid = self.bid
         answers = selectors.bid_answer_rows(bid=bid)
         budget = selectors.bid_budget_summary(bid=bid)
+        targets = selectors.bid_target_measures(bid=bid)
         editable = self.can_act and selectors.bid_is_editable(bid=bid)
         actions = selectors.bid_actions_for(bid=bid, user=self.request.user)
         return super().get_context_data(
             answers=answers,
             budget=budget,
             budget_lines=bid.budget_lines.all(),
+            targets=targets,
             partners=selectors.bid_partners(bid=bid),
             attachments=selectors.bid_attachments(bid=bid),
             submissions=selectors.bid_submissions(bid=bid) if self.can_act else [],
             editable=editable,
-            task_groups=selectors.bid_task_groups(bid=bid, answers=answers, budget=budget)
+            task_groups=selectors.bid_task_groups(
+                bid=bid, answers=answers, budget=budget, targets=targets
+            )
             if editable
             else [],
             # In a draft, submitting is the task list's last task, not a button.
@@ -287,6 +293,37 @@ class BidBudgetView(EditsBidMixin, FormView):
             )
         else:
             messages.success(self.request, "Budget saved")
+        return redirect(self.bid)
+
+
+class BidTargetsView(EditsBidMixin, FormView):
+    """What the bid will achieve against each success measure of the specification, each
+    year, with the council's target for the whole service beside each one."""
+
+    form_class = BidTargetsForm
+    template_name = "procurement/bid_targets.html"
+
+    @cached_property
+    def measures(self) -> list[selectors.MeasureTargets]:
+        return selectors.bid_target_measures(bid=self.bid)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "measures": self.measures}
+
+    def get_initial(self):
+        return bid_targets_initial(measures=self.measures)
+
+    def form_valid(self, form):
+        try:
+            services.bid_targets_set(bid=self.bid, targets=form.targets())
+        except services.BidLocked as error:
+            return self.locked(str(error))
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                for message in errors:
+                    form.add_error(field if field in form.fields else None, message)
+            return self.form_invalid(form)
+        messages.success(self.request, "Targets saved")
         return redirect(self.bid)
 
 
@@ -512,6 +549,10 @@ class BidTransitionView(BidMixin, FormView):
             explanation=(self.spec.method.__doc__ or "").strip(),
             answers=selectors.bid_answer_rows(bid=self.bid) if self.spec.name == "submit" else [],
             budget=selectors.bid_budget_summary(bid=self.bid),
+            budget_lines=self.bid.budget_lines.all(),
+            targets=selectors.bid_target_measures(bid=self.bid)
+            if self.spec.name == "submit"
+            else [],
             partners=selectors.bid_partners(bid=self.bid),
             attachments=selectors.bid_attachments(bid=self.bid),
             **kwargs,

@@ -208,6 +208,19 @@ def test_provider_registers_is_verified_asks_bids_with_a_partner_and_submits(
     main = _main(provider)
     assert "Budget saved" in main and "Total £45,000" in main
 
+    # Targets: what the project will achieve, beside the council's target for the service.
+    provider.get_by_role("link", name="Targets").click()
+    provider.wait_for_url("**/targets/")
+    main = _main(provider)
+    assert "People supported" in main and "200 people" in main
+    axe(provider)
+    for year, value in ((1, "60"), (2, "120"), (3, "180")):
+        provider.get_by_label(f"People supported, year {year}: your target (people)").fill(value)
+    provider.get_by_role("button", name="Save targets").click()
+    provider.wait_for_url(bid_page)
+    main = _main(provider)
+    assert "Targets saved" in main and "Targets for 1 success measure" in main
+
     # The partner: found by name and added with its role; it has not confirmed yet.
     provider.get_by_role("link", name="Consortium partners").click()
     provider.wait_for_url("**/partners/")

@@ -9,13 +9,14 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from django.utils.text import slugify
 
-from commissioning.models import CoreCriterion
+from commissioning.models import CoreCriterion, MeasureTarget
 from core.roles import Role
 from procurement.models import (
     Bid,
     BidAnswer,
     BidAttachment,
     BidSubmission,
+    BidTarget,
     BudgetLine,
     ConsortiumPartner,
     Opportunity,
@@ -108,8 +109,11 @@ def member(organisation, email: str | None = None, **kwargs):
     return user
 
 
-def bid_complete(bid: Bid, *, amount: str = "45000", words: int = 50) -> Bid:
-    """Fill in everything a bid needs to be submitted."""
+def bid_complete(
+    bid: Bid, *, amount: str = "45000", words: int = 50, target_share: str = "1"
+) -> Bid:
+    """Fill in everything a bid needs to be submitted. Its targets are `target_share` of the
+    specification's target for each success measure and year (by default all of it)."""
     bid.title = bid.title or "Money advice in Morecambe"
     bid.amount_requested = Decimal(amount)
     bid.match_funding = Decimal("5000")
@@ -122,7 +126,24 @@ def bid_complete(bid: Bid, *, amount: str = "45000", words: int = 50) -> Bid:
             defaults={"text": " ".join(["word"] * words)},
         )
     BudgetLine.objects.create(bid=bid, item="Advice worker", amount=Decimal(amount))
+    targets_propose(bid, share=target_share)
     return bid
+
+
+def targets_propose(bid: Bid, *, share: str = "1") -> list[BidTarget]:
+    """Propose `share` of the specification's target for every success measure and year."""
+    proposed = []
+    for council in MeasureTarget.objects.filter(
+        specification_measure__specification_id=bid.opportunity.specification_id
+    ):
+        target, _ = BidTarget.objects.update_or_create(
+            bid=bid,
+            specification_measure_id=council.specification_measure_id,
+            year=council.year,
+            defaults={"target": (council.target * Decimal(share)).quantize(Decimal("0.01"))},
+        )
+        proposed.append(target)
+    return proposed
 
 
 def attachment_add(bid: Bid, name: str = "plan.pdf", content: bytes = PDF_BYTES, **kwargs):

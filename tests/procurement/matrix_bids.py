@@ -93,6 +93,13 @@ ROWS = [
     ),
     Row("procurement:bid_budget_own", url(BID + "budget/", own_draft), OWN),
     Row("procurement:bid_budget_other", url(BID + "budget/", someone_elses_draft), OTHERS),
+    Row("procurement:bid_targets_own", url(BID + "targets/", own_draft), OWN),
+    Row("procurement:bid_targets_other", url(BID + "targets/", someone_elses_draft), OTHERS),
+    Row(
+        "procurement:bid_targets_after_deadline",
+        url(BID + "targets/", received_after_deadline),
+        AFTER_CHANGE,
+    ),
     Row("procurement:bid_partners_own", url(BID + "partners/", own_draft), OWN),
     Row("procurement:bid_partners_other", url(BID + "partners/", someone_elses_draft), OTHERS),
     Row("procurement:bid_attachments_own", url(BID + "attachments/", own_draft), OWN),

@@ -16,6 +16,7 @@ from procurement.services.agreements import (
 )
 from tests.procurement.factories_agreements import agreement_made, decisions_approve
 from tests.procurement.factories_assessment import assessed_opportunity
+from tests.procurement.factories_bids import targets_propose
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +32,7 @@ def test_agreement_is_made_from_the_approved_award():
     assert agreement.kind == opportunity.funding_type
     assert agreement.amount == decision.amount == Decimal("30000")
     assert decision.bid.title in agreement.purpose
-    assert opportunity.summary in agreement.purpose
+    assert opportunity.title in agreement.purpose and opportunity.reference in agreement.purpose
     assert agreement.special_conditions == decision.conditions
     assert "commissioning@lancaster.example.org" in agreement.communications
     # Decided 10 June 2026, but the commission's period starts on 1 April 2027: later wins.
@@ -50,16 +51,22 @@ def test_agreement_starts_the_month_after_the_decision_when_that_is_later():
     assert agreement.ends_on == dt.date(2029, 6, 30)
 
 
-def test_targets_are_copied_from_the_specification():
-    agreement = agreement_made().agreement
-    specification = agreement.bid.opportunity.specification
+def test_targets_are_the_bids_for_each_measure_of_the_specification():
+    assessed = assessed_opportunity(recommended=True)
+    awards = decisions_approve(assessed)
+    bid = awards[0].bid
+    # The £30,000 bid proposed half of the whole service's targets (100, 200, 300).
+    targets_propose(bid, share="0.5")
+    agreement = agreement_create(decision=awards[0], created_by=assessed.officer)
+    specification = bid.opportunity.specification
+    proposed = {(t.specification_measure_id, t.year): t.target for t in bid.targets.all()}
     expected = [
         (
             chosen.outcome.description,
             chosen.measure.name,
             chosen.measure.unit,
             t.year,
-            t.target,
+            proposed[(chosen.pk, t.year)],
             chosen.pk,
         )
         for chosen in specification.measures.all()
@@ -70,7 +77,21 @@ def test_targets_are_copied_from_the_specification():
         for t in agreement.targets.all()
     ]
     assert got == expected
-    assert [t.target for t in agreement.targets.all()] == [Decimal(100), Decimal(200), Decimal(300)]
+    assert [t.target for t in agreement.targets.all()] == [Decimal(50), Decimal(100), Decimal(150)]
+
+
+def test_a_year_the_bid_has_no_target_for_takes_the_specifications():
+    assessed = assessed_opportunity(recommended=True)
+    awards = decisions_approve(assessed)
+    bid = awards[0].bid
+    targets_propose(bid, share="0.25")
+    bid.targets.filter(year=3).delete()  # an older bid, from before targets were asked for
+    agreement = agreement_create(decision=awards[0], created_by=assessed.officer)
+    assert [(t.year, t.target) for t in agreement.targets.all()] == [
+        (1, Decimal(25)),
+        (2, Decimal(50)),
+        (3, Decimal(300)),
+    ]
 
 
 def test_default_payments_are_quarterly_in_advance_and_add_up_exactly():
