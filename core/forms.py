@@ -49,6 +49,65 @@ class BaseModelForm(GovukFormMixin, forms.ModelForm):
     pass
 
 
+def form_errors_add(form: forms.BaseForm, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form the person filled in: each message on the
+    field it names, or on the whole form when it names none of the form's fields."""
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+    else:
+        form.add_error(None, error.messages)
+
+
+class TransitionForm(BaseForm):
+    """Confirms a lifecycle action: the button carries the action's label (a warning button
+    for one that cannot be undone), the reasons are required where the action needs them
+    and an optional note otherwise. `seen_state` is the state the person saw, so that a
+    change someone else made meanwhile is caught.
+
+    Subclasses say where the reasons are recorded (`recorded`), for the hint.
+    """
+
+    recorded = "with your name"
+
+    reason = forms.CharField(
+        label="Reasons",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        error_messages={"max_length": "Reasons must be 2,000 characters or fewer"},
+    )
+    seen_state = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(
+        self,
+        *args,
+        reason_required: bool = False,
+        reason_label: str = "",
+        reason_message: str = "",
+        submit_label: str = "Confirm",
+        warning: bool = False,
+        **kwargs,
+    ):
+        self.submit_label = submit_label
+        self.submit_css_class = "govuk-button--warning" if warning else ""
+        super().__init__(*args, **kwargs)
+        self.reason_required = reason_required
+        self.reason_message = reason_message or "Enter the reasons"
+        if reason_required:
+            self.fields["reason"].label = reason_label or "Reasons"
+            self.fields["reason"].help_text = f"These are recorded {self.recorded}"
+        else:
+            self.fields["reason"].label = "Note (optional)"
+            self.fields["reason"].help_text = f"Recorded {self.recorded}"
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if self.reason_required and not reason:
+            raise forms.ValidationError(self.reason_message)
+        return reason
+
+
 # --- Accounts: django-allauth's forms in GOV.UK words ----------------------------------------
 
 EMAIL_REQUIRED = "Enter your email address"

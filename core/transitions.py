@@ -24,6 +24,20 @@ def transition_spec_get(*, instance, name: str) -> Transition:
     raise TransitionNotAllowed(f"{name} is not an action anyone can take")
 
 
+def transition_from_state(*, instance, name: str) -> Transition | None:
+    """The transition `name` declared out of the record's current state (internal ones
+    too), whatever its permission and conditions say; None when there is none."""
+    state = instance.state
+    return next(
+        (
+            spec
+            for spec in instance.get_all_state_transitions()
+            if spec.name == name and spec.source in (state, "*")
+        ),
+        None,
+    )
+
+
 def transition_spec_available(*, instance, name: str) -> Transition | None:
     """The transition `name` if the record's state and the transition's conditions allow it
     now, otherwise None. TransitionNotAllowed when there is no such action at all."""
@@ -70,15 +84,9 @@ def transition_check(*, instance, name: str, user, reason: str = "") -> Callable
     when a condition is not met, and ValidationError when reasons are required and missing.
     """
     transition_spec_get(instance=instance, name=name)
-    state = instance.state
-    sources = [
-        t
-        for t in instance.get_all_state_transitions()
-        if t.name == name and t.source in (state, "*")
-    ]
-    if not sources:
-        raise TransitionNotAllowed(f"Cannot {name} from {state}")
-    spec = sources[0]
+    spec = transition_from_state(instance=instance, name=name)
+    if spec is None:
+        raise TransitionNotAllowed(f"Cannot {name} from {instance.state}")
     if not spec.has_perm(instance, user):
         raise PermissionDenied("You may not do that")
     if not all(condition(instance) for condition in spec.conditions):

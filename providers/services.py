@@ -12,10 +12,10 @@ from django.core.files import File
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Model
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from core.emails import absolute_url, email_render
 from core.files import safe_storage_name
 from providers import tasks
 from providers.models import ComplianceDocument, Invitation, JoinRequest, Membership, Organisation
@@ -533,24 +533,12 @@ def organisation_verify(
 # --- Emails -----------------------------------------------------------------------------------
 
 
-def _absolute_url(path: str) -> str:
-    domain = settings.SITE_DOMAIN
-    scheme = "http" if domain.startswith(("127.0.0.1", "localhost")) else "https"
-    return f"{scheme}://{domain}{path}"
-
-
 def _email_send(*, template: str, context: dict, recipients: list[str]) -> None:
+    """One email to all the addresses together."""
     if not recipients:
         return
-    context = {"council": settings.COUNCIL, "service_name": settings.SERVICE_NAME, **context}
-    subject = render_to_string(f"providers/email/{template}_subject.txt", context)
-    message = render_to_string(f"providers/email/{template}_message.txt", context)
-    send_mail(
-        subject=" ".join(subject.split()),
-        message=message,
-        from_email=None,
-        recipient_list=recipients,
-    )
+    subject, message = email_render(template=f"providers/email/{template}", context=context)
+    send_mail(subject=subject, message=message, from_email=None, recipient_list=recipients)
 
 
 def _admin_emails(organisation: Organisation) -> list[str]:
@@ -570,7 +558,7 @@ def join_request_created_email_send(*, join_request: JoinRequest) -> None:
             "join_request": join_request,
             "organisation": organisation,
             "person": join_request.user,
-            "members_url": _absolute_url(
+            "members_url": absolute_url(
                 reverse("organisation_members", kwargs={"pk": organisation.pk})
             ),
         },
@@ -587,10 +575,10 @@ def join_request_decided_email_send(*, join_request: JoinRequest) -> None:
             "organisation": join_request.organisation,
             "person": join_request.user,
             "approved": join_request.status == JoinRequest.Status.APPROVED,
-            "organisation_url": _absolute_url(
+            "organisation_url": absolute_url(
                 reverse("organisation_detail", kwargs={"pk": join_request.organisation_id})
             ),
-            "home_url": _absolute_url(reverse("provider_home")),
+            "home_url": absolute_url(reverse("provider_home")),
         },
         recipients=[join_request.user.email],
     )
@@ -604,7 +592,7 @@ def invitation_email_send(*, invitation: Invitation) -> None:
             "invitation": invitation,
             "organisation": invitation.organisation,
             "invited_by": invitation.invited_by,
-            "accept_url": _absolute_url(
+            "accept_url": absolute_url(
                 reverse("invitation_accept", kwargs={"token": invitation.token})
             ),
         },
@@ -619,7 +607,7 @@ def organisation_verification_email_send(*, organisation: Organisation) -> None:
         context={
             "organisation": organisation,
             "verified": organisation.is_verified,
-            "organisation_url": _absolute_url(
+            "organisation_url": absolute_url(
                 reverse("organisation_detail", kwargs={"pk": organisation.pk})
             ),
         },

@@ -1,3 +1,3 @@
-from .commissions import CommissionForm, DashboardFilterForm, TransitionForm
+from .commissions import CommissionForm, CommissionTransitionForm, DashboardFilterForm
 
-__all__ = ["CommissionForm", "DashboardFilterForm", "TransitionForm"]
+__all__ = ["CommissionForm", "CommissionTransitionForm", "DashboardFilterForm"]

@@ -11,7 +11,7 @@ from commissioning.models import (
     Sector,
     Stage,
 )
-from core.forms import BaseForm, BaseModelForm, MoneyField
+from core.forms import BaseModelForm, MoneyField, TransitionForm
 from core.models import User
 from core.roles import Role
 
@@ -128,41 +128,10 @@ class CommissionForm(BaseModelForm):
         return cleaned
 
 
-class TransitionForm(BaseForm):
-    """Confirms a lifecycle action; records the reasons where the action needs them."""
+class CommissionTransitionForm(TransitionForm):
+    """Confirms a commission's lifecycle action; reasons go on the commission's timeline."""
 
-    reason = forms.CharField(
-        label="Reasons",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=2000,
-        error_messages={"max_length": "Reasons must be 2,000 characters or fewer"},
-    )
-    seen_state = forms.CharField(widget=forms.HiddenInput)
-
-    def __init__(
-        self,
-        *args,
-        reason_required: bool = False,
-        submit_label: str = "Confirm",
-        warning: bool = False,
-        **kwargs,
-    ):
-        self.submit_label = submit_label
-        self.submit_css_class = "govuk-button--warning" if warning else ""
-        super().__init__(*args, **kwargs)
-        self.reason_required = reason_required
-        if reason_required:
-            self.fields["reason"].help_text = "These are recorded on the commission's timeline"
-        else:
-            self.fields["reason"].label = "Note (optional)"
-            self.fields["reason"].help_text = "Recorded on the commission's timeline"
-
-    def clean_reason(self):
-        reason = self.cleaned_data["reason"].strip()
-        if self.reason_required and not reason:
-            raise forms.ValidationError("Enter the reasons")
-        return reason
+    recorded = "on the commission's timeline"
 
 
 class DashboardFilterForm(forms.Form):

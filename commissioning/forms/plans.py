@@ -6,10 +6,9 @@ from crispy_forms_gds.layout import Field, Fieldset, Layout, Size
 from django import forms
 from django.forms.models import ModelChoiceIterator
 
-from commissioning.forms.commissions import TransitionForm
 from commissioning.models import CommissioningPlan, Sector, Specification
 from commissioning.selectors.plans import plan_specification_choices
-from core.forms import BaseModelForm
+from core.forms import BaseModelForm, TransitionForm
 from core.templatetags.portal import money
 
 # Hints in the framework's own words: what each section of a Commissioning Plan holds.
@@ -183,9 +182,4 @@ class PlanForm(BaseModelForm):
 class PlanTransitionForm(TransitionForm):
     """Confirms a plan's lifecycle action; reasons go on the plan's timeline."""
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.reason_required:
-            self.fields["reason"].help_text = "These are recorded on the plan’s timeline"
-        else:
-            self.fields["reason"].help_text = "Recorded on the plan’s timeline"
+    recorded = "on the plan’s timeline"

@@ -9,7 +9,6 @@ from .commissions import (
     commission_next_steps,
     commission_stage_counts,
     commission_timeline,
-    commission_transition_spec,
     commissions_list,
 )
 from .framework import (
@@ -32,7 +31,6 @@ __all__ = [
     "commission_next_steps",
     "commission_stage_counts",
     "commission_timeline",
-    "commission_transition_spec",
     "commissions_list",
     "cycle_stages_list",
     "framework_current_get",

@@ -15,7 +15,7 @@ from commissioning.models import (
     Stage,
 )
 from commissioning.models.commission import STATES_OF_STAGE
-from core.transitions import Action, transition_actions_for, transition_spec_available
+from core.transitions import Action, transition_actions_for
 
 # --- Commissions ------------------------------------------------------------------------------
 
@@ -159,10 +159,3 @@ def commission_actions_for(*, commission: Commission, user) -> list[Action]:
 def commission_timeline(*, commission: Commission) -> QuerySet[StateLog]:
     """Every transition: who, when, from, to and why, oldest first."""
     return StateLog.objects.for_(commission).select_related("by").order_by("timestamp", "pk")
-
-
-def commission_transition_spec(*, commission: Commission, name: str):
-    """The transition `name` out of the commission's current state with its conditions met,
-    or None when the state or a condition does not allow it now. TransitionNotAllowed when
-    there is no such action at all."""
-    return transition_spec_available(instance=commission, name=name)

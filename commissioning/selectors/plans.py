@@ -15,7 +15,7 @@ from commissioning.models import (
     Specification,
     SpecificationMeasure,
 )
-from core.transitions import Action, transition_actions_for, transition_spec_available
+from core.transitions import Action, transition_actions_for
 
 # The narrative sections, in the framework's order and words.
 SECTION_HEADINGS = {
@@ -290,12 +290,6 @@ def plan_completeness(*, document: PlanDocument) -> list[PlanCheck]:
 def plan_actions_for(*, plan: CommissioningPlan, user) -> list[Action]:
     """The lifecycle actions this person may take now: the page's buttons come from here."""
     return transition_actions_for(instance=plan, user=user)
-
-
-def plan_transition_spec(*, plan: CommissioningPlan, name: str):
-    """The action `name` if the plan's state and conditions allow it now, else None;
-    TransitionNotAllowed when there is no such action (or it is the portal's own)."""
-    return transition_spec_available(instance=plan, name=name)
 
 
 def plan_timeline(*, plan: CommissioningPlan) -> QuerySet[StateLog]:

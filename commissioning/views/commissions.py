@@ -2,16 +2,15 @@
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect
 from django.views.generic import FormView, TemplateView
-from django_fsm import TransitionNotAllowed
 
 from commissioning import selectors, services
-from commissioning.forms import CommissionForm, DashboardFilterForm, TransitionForm
-from commissioning.models import Commission, CommissionState, Stage
+from commissioning.forms import CommissionForm, CommissionTransitionForm, DashboardFilterForm
+from commissioning.models import Commission, Stage
 from core.mixins import ObjectPermissionRequiredMixin, StaffRequiredMixin
+from core.transition_views import TransitionConfirmView
 
 
 class StaffDashboardView(StaffRequiredMixin, TemplateView):
@@ -101,77 +100,35 @@ class CommissionUpdateView(CommissionMixin, ObjectPermissionRequiredMixin, FormV
         return redirect(commission)
 
 
-class CommissionTransitionView(CommissionMixin, LoginRequiredMixin, FormView):
+class CommissionTransitionView(CommissionMixin, LoginRequiredMixin, TransitionConfirmView):
     """Confirm and run one lifecycle action. Offered only when the state machine allows it;
     a crafted request for anything else gets 403 or a clear message, and nothing changes."""
 
-    form_class = TransitionForm
+    form_class = CommissionTransitionForm
     template_name = "commissioning/commission_action.html"
+    record_name = "commission"
+    context_object_name = "commission"
+    changed_message = services.CommissionChanged.message
+    changed_checked_first = True
+    shown_errors = (services.CommissionChanged,)
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        commission = self.get_object()
-        seen_state = request.POST.get("seen_state")
-        if request.method == "POST" and seen_state and seen_state != commission.state:
-            messages.error(request, services.CommissionChanged.message)
-            return redirect(commission)
-        try:
-            self.spec = selectors.commission_transition_spec(
-                commission=commission, name=kwargs["name"]
-            )
-        except TransitionNotAllowed as exc:
-            raise Http404("No such action") from exc
-        if self.spec is None:
-            messages.error(request, _cannot_now_message(commission))
-            return redirect(commission)
-        if not self.spec.has_perm(commission, request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_form_kwargs(self):
-        return {
-            **super().get_form_kwargs(),
-            "reason_required": self.spec.custom.get("reason_required", False),
-            "submit_label": self.spec.custom.get("label", "Confirm"),
-            "warning": self.spec.custom.get("warning", False),
-        }
-
-    def get_initial(self):
-        return {"seen_state": self.get_object().state}
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            commission=self.get_object(),
-            spec=self.spec,
-            explanation=(self.spec.method.__doc__ or "").strip(),
-            target_label=CommissionState(self.spec.target).label,
-            **kwargs,
+    def unavailable_message(self) -> str:
+        return (
+            "That cannot be done while the commission is at "
+            f"“{self.get_object().get_state_display()}”. Nothing has been changed."
         )
 
-    def form_valid(self, form):
-        commission = self.get_object()
-        try:
-            services.commission_transition(
-                commission=commission,
-                name=self.kwargs["name"],
-                user=self.request.user,
-                reason=form.cleaned_data["reason"],
-                seen_state=form.cleaned_data["seen_state"],
-            )
-        except services.CommissionChanged as exc:
-            messages.error(self.request, str(exc))
-        except TransitionNotAllowed:
-            messages.error(self.request, _cannot_now_message(commission))
-        else:
-            messages.success(
-                self.request, f"{commission.reference} is now at: {commission.get_state_display()}"
-            )
-        return redirect(commission)
+    def not_allowed_message(self) -> str:
+        return self.unavailable_message()
 
+    def transition_make(self, *, name, user, reason, seen_state):
+        return services.commission_transition(
+            commission=self.get_object(),
+            name=name,
+            user=user,
+            reason=reason,
+            seen_state=seen_state,
+        )
 
-def _cannot_now_message(commission: Commission) -> str:
-    return (
-        f"That cannot be done while the commission is at “{commission.get_state_display()}”. "
-        "Nothing has been changed."
-    )
+    def success_message(self, commission) -> str:
+        return f"{commission.reference} is now at: {commission.get_state_display()}"

@@ -11,13 +11,13 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 from django.views import View
 from django.views.generic import FormView, TemplateView
-from django_fsm import TransitionNotAllowed
 
 from commissioning.forms.plans import PlanForm, PlanTransitionForm
 from commissioning.models import CommissioningPlan, PlanState
 from commissioning.selectors import plans as selectors
 from commissioning.services import plans as services
 from core.mixins import ObjectPermissionRequiredMixin
+from core.transition_views import TransitionConfirmView
 
 # --- Public -----------------------------------------------------------------------------------
 
@@ -251,52 +251,34 @@ def _no_new_version_message(plan: CommissioningPlan) -> str:
     return "A new version can be started once this plan is published."
 
 
-class PlanTransitionView(PlanMixin, LoginRequiredMixin, FormView):
+class PlanTransitionView(PlanMixin, LoginRequiredMixin, TransitionConfirmView):
     """Confirm and run one lifecycle action. Offered only when the state machine allows it;
     a crafted request for anything else gets 403 or a clear message, and nothing changes."""
 
     form_class = PlanTransitionForm
     template_name = "commissioning/plan_action.html"
+    record_name = "plan"
+    context_object_name = "plan"
+    changed_message = (
+        "This plan was changed by someone else while you were looking at it. "
+        "Check where it is now before you try again."
+    )
+    changed_checked_first = True
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        plan = self.get_object()
-        seen_state = request.POST.get("seen_state")
-        if request.method == "POST" and seen_state and seen_state != plan.state:
-            messages.error(request, _changed_message())
-            return redirect("plan_staff_detail", pk=plan.pk)
-        try:
-            self.spec = selectors.plan_transition_spec(plan=plan, name=kwargs["name"])
-        except TransitionNotAllowed as exc:
-            raise Http404("No such action") from exc
-        if self.spec is None:
-            if not request.user.has_perm("commissioning.view_plan_drafts"):
-                raise PermissionDenied
-            messages.error(request, _cannot_now_message(plan))
-            return redirect("plan_staff_detail", pk=plan.pk)
-        if not self.spec.has_perm(plan, request.user):
+    def unavailable_response(self):
+        if not self.request.user.has_perm("commissioning.view_plan_drafts"):
             raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+        return super().unavailable_response()
 
-    def get_form_kwargs(self):
-        return {
-            **super().get_form_kwargs(),
-            "reason_required": self.spec.custom.get("reason_required", False),
-            "submit_label": self.spec.custom.get("label", "Confirm"),
-            "warning": self.spec.custom.get("warning", False),
-        }
+    def not_allowed_message(self) -> str:
+        return self.unavailable_message()
 
-    def get_initial(self):
-        return {"seen_state": self.get_object().state}
+    def get_success_url(self) -> str:
+        return reverse("plan_staff_detail", kwargs={"pk": self.get_object().pk})
 
     def get_context_data(self, **kwargs):
         plan = self.get_object()
         return super().get_context_data(
-            plan=plan,
-            spec=self.spec,
-            explanation=(self.spec.method.__doc__ or "").strip(),
-            target_label=PlanState(self.spec.target).label,
             current=(
                 CommissioningPlan.objects.filter(series=plan.series, state=PlanState.PUBLISHED)
                 .exclude(pk=plan.pk)
@@ -307,31 +289,8 @@ class PlanTransitionView(PlanMixin, LoginRequiredMixin, FormView):
             **kwargs,
         )
 
-    def form_valid(self, form):
-        plan = self.get_object()
-        try:
-            services.plan_transition(
-                plan=plan,
-                name=self.kwargs["name"],
-                user=self.request.user,
-                reason=form.cleaned_data["reason"],
-            )
-        except TransitionNotAllowed:
-            messages.error(self.request, _cannot_now_message(plan))
-        else:
-            messages.success(self.request, f"The plan is now: {plan.get_state_display()}")
-        return redirect("plan_staff_detail", pk=plan.pk)
+    def transition_make(self, *, name, user, reason, seen_state):
+        return services.plan_transition(plan=self.get_object(), name=name, user=user, reason=reason)
 
-
-def _cannot_now_message(plan: CommissioningPlan) -> str:
-    return (
-        f"That cannot be done while the plan is “{plan.get_state_display()}”. "
-        "Nothing has been changed."
-    )
-
-
-def _changed_message() -> str:
-    return (
-        "This plan was changed by someone else while you were looking at it. "
-        "Check where it is now before you try again."
-    )
+    def success_message(self, plan) -> str:
+        return f"The plan is now: {plan.get_state_display()}"

@@ -27,15 +27,11 @@ from commissioning.forms.specifications import (
 from commissioning.models import Commission, Specification, SpecificationMeasure
 from commissioning.selectors import specifications as selectors
 from commissioning.services import specifications as services
+from core.forms import form_errors_add
 from core.mixins import ObjectPermissionRequiredMixin, StaffRequiredMixin
 from core.rules import is_officer
 
 LEAD = "commissioning.lead_commission"
-
-
-def _add_service_errors(form, error: ValidationError) -> None:
-    for field, field_errors in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, field_errors)
 
 
 class SpecificationMixin:
@@ -139,7 +135,7 @@ class SpecificationCreateView(ChangesSpecificationMixin, FormView):
         except services.SpecificationLocked as error:
             return self.locked(error)
         except ValidationError as error:
-            _add_service_errors(form, error)
+            form_errors_add(form, error)
             return self.form_invalid(form)
         messages.success(self.request, f"Specification created: {specification.title}")
         return redirect(specification)
@@ -167,7 +163,7 @@ class SpecificationUpdateView(SpecificationMixin, ChangesSpecificationMixin, For
         except services.SpecificationLocked as error:
             return self.locked(error)
         except ValidationError as error:
-            _add_service_errors(form, error)
+            form_errors_add(form, error)
             return self.form_invalid(form)
         messages.success(self.request, "Specification saved")
         return redirect(specification)
@@ -343,7 +339,7 @@ class SpecificationMeasuresView(SpecificationMixin, ChangesSpecificationMixin, F
         except services.SpecificationLocked as error:
             return self.locked(error)
         except ValidationError as error:
-            _add_service_errors(form, error)
+            form_errors_add(form, error)
             return self.form_invalid(form)
         messages.success(self.request, message)
         return redirect(self.measures_url)
@@ -391,7 +387,7 @@ class SuccessMeasureCreateView(ObjectPermissionRequiredMixin, FormView):
         try:
             measure = services.success_measure_create(**form.cleaned_data)
         except ValidationError as error:
-            _add_service_errors(form, error)
+            form_errors_add(form, error)
             return self.form_invalid(form)
         messages.success(self.request, f"Success measure added to the library: {measure.name}")
         return redirect(self.next_url or reverse("success_measure_list"))

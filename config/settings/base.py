@@ -216,7 +216,8 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # --- Celery: Redis when REDIS_URL is set, otherwise tasks run in-process ------------------------
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+# Without Redis, tasks run in-process; the in-memory transport is named only for kombu.
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True

@@ -3,14 +3,12 @@
 import datetime as dt
 from collections.abc import Iterable, Mapping
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Model
-from django.template.loader import render_to_string
 from django.utils import timezone
 
+from core.emails import absolute_url, emails_send
 from engagement.models import Booking, EngagementEvent
 from engagement.selectors import events as selectors
 from providers.models import Organisation
@@ -220,30 +218,17 @@ def _booking_email_enqueue(booking_id: int, kind: str) -> None:
     tasks.booking_email_send.delay(booking_id, kind)
 
 
-def _absolute_url(path: str) -> str:
-    domain = settings.SITE_DOMAIN
-    scheme = "http" if domain.startswith(("127.0.0.1", "localhost")) else "https"
-    return f"{scheme}://{domain}{path}"
-
-
-def booking_email_send(*, booking: Booking, kind: str) -> None:
+def booking_email_send(*, booking: Booking, kind: str) -> int:
     """Email the person that their place is confirmed (`kind="confirmed"`) or cancelled."""
     from django.urls import reverse
 
-    context = {
-        "booking": booking,
-        "event": booking.event,
-        "person": booking.user,
-        "council": settings.COUNCIL,
-        "service_name": settings.SERVICE_NAME,
-        "event_url": _absolute_url(booking.event.get_absolute_url()),
-        "bookings_url": _absolute_url(reverse("engagement:my_bookings")),
-    }
-    subject = render_to_string(f"engagement/email/booking_{kind}_subject.txt", context)
-    message = render_to_string(f"engagement/email/booking_{kind}_message.txt", context)
-    send_mail(
-        subject=" ".join(subject.split()),
-        message=message,
-        from_email=None,
-        recipient_list=[booking.user.email],
+    return emails_send(
+        people=[booking.user],
+        template=f"engagement/email/booking_{kind}",
+        context={
+            "booking": booking,
+            "event": booking.event,
+            "event_url": absolute_url(booking.event.get_absolute_url()),
+            "bookings_url": absolute_url(reverse("engagement:my_bookings")),
+        },
     )

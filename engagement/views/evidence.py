@@ -9,7 +9,7 @@ from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
 from commissioning.models import Commission
-from core.mixins import ObjectPermissionRequiredMixin
+from core.mixins import FilterQueryMixin, ObjectPermissionRequiredMixin
 from core.uploads import file_type_for_name
 from engagement.forms.evidence import EvidenceFilterForm, EvidenceForm
 from engagement.models import EvidenceItem
@@ -38,7 +38,7 @@ class ManagesRecordsMixin(ViewsRecordsMixin):
     permission_required = "engagement.manage"
 
 
-class EvidenceListView(ViewsRecordsMixin, ListView):
+class EvidenceListView(ViewsRecordsMixin, FilterQueryMixin, ListView):
     template_name = "engagement/evidence_list.html"
     context_object_name = "evidence_items"
     paginate_by = 50
@@ -51,9 +51,6 @@ class EvidenceListView(ViewsRecordsMixin, ListView):
         context = super().get_context_data(**kwargs)
         context["form"] = self.filter_form
         context["filtered"] = bool(self.filter_form.filters)
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        context["filter_query"] = query.urlencode()
         return context
 
 

@@ -8,6 +8,7 @@ from django.utils.functional import cached_property
 from django.views.generic import FormView, TemplateView
 
 from commissioning.models import Commission
+from core.forms import form_errors_add
 from engagement.forms.gaps import GapForm
 from engagement.models import Gap
 from engagement.selectors.gaps import commission_for_gaps_get, gap_analysis_get, gap_get
@@ -54,8 +55,7 @@ class _GapFormView(ManagesRecordsMixin, FormView):
         try:
             gap = self.save(form)
         except ValidationError as error:
-            for field, field_errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, field_errors)
+            form_errors_add(form, error)
             return self.form_invalid(form)
         messages.success(self.request, f"Gap saved: {gap.priority.name}")
         return redirect("engagement:gap_analysis", pk=self.commission.pk)

@@ -1,5 +1,5 @@
-"""Forms for agreements: the draft's details, the payment schedule, accepting, the
-lifecycle actions, variations and the staff list's filters."""
+"""Forms for agreements: the draft's details, the payment schedule, accepting, variations
+and the staff list's filters. Lifecycle actions are confirmed with core.forms.TransitionForm."""
 
 import datetime
 from decimal import Decimal
@@ -237,7 +237,7 @@ def payments_initial(payments) -> list[dict]:
     ]
 
 
-# --- Accepting and the lifecycle ------------------------------------------------------------------
+# --- Accepting ------------------------------------------------------------------------------------
 
 
 class AcceptForm(BaseForm):
@@ -256,48 +256,6 @@ class AcceptForm(BaseForm):
             organisation.name,
         )
         self.helper.layout = Layout(Field("seen_state"), Field.checkbox("confirm"))
-
-
-class ActionForm(BaseForm):
-    """Confirms a lifecycle action; the reasons are recorded where the action needs them."""
-
-    reason = forms.CharField(
-        label="Reasons",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=2000,
-        error_messages={"max_length": "Reasons must be 2,000 characters or fewer"},
-    )
-    seen_state = forms.CharField(widget=forms.HiddenInput)
-
-    def __init__(
-        self,
-        *args,
-        reason_required: bool = False,
-        reason_label: str = "",
-        reason_message: str = "Enter the reasons",
-        submit_label: str = "Confirm",
-        warning: bool = False,
-        **kwargs,
-    ):
-        self.submit_label = submit_label
-        self.submit_css_class = "govuk-button--warning" if warning else ""
-        super().__init__(*args, **kwargs)
-        self.reason_required = reason_required
-        self.reason_message = reason_message
-        if reason_required:
-            self.fields["reason"].label = reason_label or "Reasons"
-            self.fields["reason"].help_text = "These are recorded with your name"
-        else:
-            self.fields["reason"].label = "Note (optional)"
-            self.fields["reason"].help_text = "Recorded with your name"
-        self.helper.layout = Layout(Field("seen_state"), Field.textarea("reason", rows=4))
-
-    def clean_reason(self):
-        reason = self.cleaned_data["reason"].strip()
-        if self.reason_required and not reason:
-            raise forms.ValidationError(self.reason_message)
-        return reason
 
 
 # --- Variations -----------------------------------------------------------------------------------

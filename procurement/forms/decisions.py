@@ -2,39 +2,26 @@
 
 from django import forms
 
-from commissioning.models import CorporatePriority, Sector
 from engagement.forms.evidence import AreaFilterField, areas_for_choice
+from procurement.forms.opportunities import OpportunityFilterForm
 from procurement.models import FundingType
 from procurement.selectors.decisions import FinancialYear, decision_financial_years
 
 FILTERS = ("q", "sector", "priority", "area", "funding_type", "year")
 
 
-class DecisionFilterForm(forms.Form):
-    """Search text and filters beside the register; an unknown choice is ignored rather
-    than refused, so an old link still shows the register."""
+class DecisionFilterForm(OpportunityFilterForm):
+    """Search text and filters beside the register (sector and Corporate Priority as on the
+    list of opportunities); an unknown choice is ignored rather than refused, so an old
+    link still shows the register."""
+
+    field_order = FILTERS
 
     q = forms.CharField(
         label="Search",
         required=False,
         max_length=200,
         help_text="Organisation name or org-id, what the money is for, or the programme",
-    )
-    sector = forms.ModelChoiceField(
-        label="Sector",
-        required=False,
-        queryset=Sector.objects.order_by("order", "name"),
-        empty_label="All sectors",
-        to_field_name="slug",
-    )
-    priority = forms.ModelChoiceField(
-        label="Corporate Priority",
-        required=False,
-        queryset=CorporatePriority.objects.filter(framework__is_current=True).order_by(
-            "order", "name"
-        ),
-        empty_label="All priorities",
-        to_field_name="slug",
     )
     area = AreaFilterField(
         label="Ward or area",

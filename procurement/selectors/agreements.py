@@ -10,11 +10,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django_fsm import Transition
 
 from core.models import User
 from core.roles import Role
-from core.transitions import Action, transition_actions_for, transition_spec_available
+from core.transitions import Action, transition_actions_for
 from procurement.models import (
     Agreement,
     AgreementState,
@@ -248,12 +247,6 @@ def agreement_actions_for(*, agreement: Agreement, user: User) -> list[Action]:
     return transition_actions_for(instance=agreement, user=user)
 
 
-def agreement_transition_spec(*, agreement: Agreement, name: str) -> Transition | None:
-    """The action `name` if the state and conditions allow it now, otherwise None.
-    TransitionNotAllowed when there is no such action anyone can ask for."""
-    return transition_spec_available(instance=agreement, name=name)
-
-
 def agreement_payments_outside(*, agreement: Agreement) -> int:
     """How many payments are dated outside the agreement's period."""
     return agreement.payments.filter(
@@ -328,10 +321,6 @@ def variation_get(*, agreement: Agreement, number: int) -> Variation:
 
 def variation_actions_for(*, variation: Variation, user: User) -> list[Action]:
     return transition_actions_for(instance=variation, user=user)
-
-
-def variation_transition_spec(*, variation: Variation, name: str) -> Transition | None:
-    return transition_spec_available(instance=variation, name=name)
 
 
 @dataclass(frozen=True)

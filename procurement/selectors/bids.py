@@ -10,12 +10,16 @@ from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.urls import reverse
-from django_fsm import TransitionNotAllowed
 
 from commissioning.models import SpecificationMeasure
 from core.models import User
 from core.templatetags.portal import govuk_datetime, money
-from core.transitions import Action, transition_actions_for
+from core.transitions import (
+    Action,
+    transition_actions_for,
+    transition_from_state,
+    transition_spec_get,
+)
 from procurement.models import (
     Bid,
     BidAttachment,
@@ -447,10 +451,8 @@ def bid_actions_for(*, bid: Bid, user: User) -> list[Action]:
 def bid_transition_declared(*, bid: Bid, name: str):
     """The transition `name` out of the bid's current state, whatever its conditions say,
     or None. TransitionNotAllowed when there is no such action at all."""
-    specs = [t for t in bid.get_all_state_transitions() if t.name == name]
-    if not specs:
-        raise TransitionNotAllowed(f"{name} is not a bid action")
-    return next((t for t in specs if t.source in (bid.state, "*")), None)
+    transition_spec_get(instance=bid, name=name)
+    return transition_from_state(instance=bid, name=name)
 
 
 # --- The snapshot kept with every submission -----------------------------------------------------

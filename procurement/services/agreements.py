@@ -11,18 +11,17 @@ from decimal import ROUND_DOWN, Decimal
 import rules
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mass_mail
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django_fsm import ConcurrentTransition, TransitionNotAllowed, can_proceed
 from django_fsm_log.models import StateLog
 
+from core.emails import absolute_url, emails_send, organisation_members
 from core.models import User
 from core.rules import is_officer
 from core.templatetags.portal import govuk_date, money
-from core.transitions import transition_check
+from core.transitions import transition_check, transition_from_state
 from procurement import rules as procurement_rules
 from procurement.models import (
     MONTHS_OF_FREQUENCY,
@@ -453,13 +452,6 @@ def agreement_transition(
     return agreement
 
 
-def _transition_spec(instance, name: str):
-    for spec in instance.get_all_state_transitions():
-        if spec.name == name and spec.source in (instance.state, "*"):
-            return spec
-    return None
-
-
 def agreement_accept(*, agreement: Agreement, user: User, seen_state: str | None = None):
     """An admin of the provider organisation accepts the agreement sent to them: who and
     when are recorded, the terms accepted are kept as a version, and the council's officers
@@ -474,7 +466,7 @@ def agreement_accept(*, agreement: Agreement, user: User, seen_state: str | None
             locked = _lock(agreement)
             if seen_state is not None and locked.state != seen_state:
                 raise AgreementChanged(AgreementChanged.message)
-            spec = _transition_spec(locked, "accept")
+            spec = transition_from_state(instance=locked, name="accept")
             if spec is None:
                 raise TransitionNotAllowed("The agreement is not waiting to be accepted")
             if not spec.has_perm(locked, user):
@@ -722,36 +714,6 @@ def _enqueue(task_name: str, object_id: int, kind: str) -> None:
     getattr(tasks, task_name).delay(object_id, kind)
 
 
-def _absolute_url(path: str) -> str:
-    domain = settings.SITE_DOMAIN
-    scheme = "http" if domain.startswith(("127.0.0.1", "localhost")) else "https"
-    return f"{scheme}://{domain}{path}"
-
-
-def _send(*, people, template: str, context: dict) -> int:
-    """One email to each person (once each, only those with an email address)."""
-    seen, messages = set(), []
-    for person in people:
-        if person is None or not person.email or person.pk in seen:
-            continue
-        seen.add(person.pk)
-        personal = {
-            **context,
-            "person": person,
-            "council": settings.COUNCIL,
-            "service_name": settings.SERVICE_NAME,
-        }
-        subject = render_to_string(f"procurement/email/{template}_subject.txt", personal)
-        body = render_to_string(f"procurement/email/{template}_message.txt", personal)
-        messages.append((" ".join(subject.split()), body, None, [person.email]))
-    return send_mass_mail(messages) if messages else 0
-
-
-def _members(agreement: Agreement) -> list[User]:
-    memberships = agreement.organisation.memberships.select_related("user").order_by("pk")
-    return [membership.user for membership in memberships]
-
-
 def _officers(agreement: Agreement) -> list[User]:
     """The commission's lead officer, and whoever sent the agreement."""
     return [agreement.bid.opportunity.specification.commission.lead_officer, agreement.issued_by]
@@ -763,10 +725,14 @@ def agreement_email_send(*, agreement: Agreement, kind: str) -> int:
     context = {
         "agreement": agreement,
         "organisation": agreement.organisation,
-        "agreement_url": _absolute_url(agreement.get_absolute_url()),
+        "agreement_url": absolute_url(agreement.get_absolute_url()),
     }
     if kind == "accepted":
-        return _send(people=_officers(agreement), template="agreement_accepted", context=context)
+        return emails_send(
+            people=_officers(agreement),
+            template="procurement/email/agreement_accepted",
+            context=context,
+        )
     if kind == "withdrawn":
         log = (
             StateLog.objects.for_(agreement)
@@ -775,13 +741,21 @@ def agreement_email_send(*, agreement: Agreement, kind: str) -> int:
             .first()
         )
         context["reason"] = log.description if log else ""
-        return _send(people=_members(agreement), template="agreement_withdrawn", context=context)
+        return emails_send(
+            people=organisation_members(agreement.organisation),
+            template="procurement/email/agreement_withdrawn",
+            context=context,
+        )
     if kind == "issued":
-        context["accept_url"] = _absolute_url(
+        context["accept_url"] = absolute_url(
             reverse("procurement:agreement_accept", kwargs={"pk": agreement.pk})
         )
         context["admins"] = selectors.organisation_admins(agreement=agreement)
-        return _send(people=_members(agreement), template="agreement_issued", context=context)
+        return emails_send(
+            people=organisation_members(agreement.organisation),
+            template="procurement/email/agreement_issued",
+            context=context,
+        )
     raise ValueError(f"No agreement email of kind {kind}")
 
 
@@ -795,15 +769,23 @@ def variation_email_send(*, variation: Variation, kind: str) -> int:
         "variation": variation,
         "agreement": agreement,
         "organisation": agreement.organisation,
-        "variation_url": _absolute_url(variation.get_absolute_url()),
+        "variation_url": absolute_url(variation.get_absolute_url()),
     }
     if kind == "proposed":
-        other_side = _officers(agreement) if variation.proposed_by_provider else _members(agreement)
+        other_side = (
+            _officers(agreement)
+            if variation.proposed_by_provider
+            else organisation_members(agreement.organisation)
+        )
         people = [p for p in [*selectors.approvers(), *other_side] if p != variation.proposed_by]
-        return _send(people=people, template="variation_proposed", context=context)
+        return emails_send(
+            people=people, template="procurement/email/variation_proposed", context=context
+        )
     if kind in ("approved", "rejected"):
         people = [variation.proposed_by]
         if kind == "approved":
-            people += _members(agreement)
-        return _send(people=people, template=f"variation_{kind}", context=context)
+            people += organisation_members(agreement.organisation)
+        return emails_send(
+            people=people, template=f"procurement/email/variation_{kind}", context=context
+        )
     raise ValueError(f"No variation email of kind {kind}")

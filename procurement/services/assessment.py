@@ -9,14 +9,12 @@ consortium partner) away from the panel member — their scores are kept but no 
 
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from core.emails import absolute_url, emails_send
 from core.models import User
 from core.roles import Role
 from procurement.models import (
@@ -27,7 +25,6 @@ from procurement.models import (
     Score,
 )
 from procurement.selectors import assessment as selectors
-from procurement.services.bids import _absolute_url
 from providers.models import Organisation
 
 
@@ -295,27 +292,22 @@ def conflict_declared_email_send(*, declaration: ConflictDeclaration) -> int:
     """Tell the commission's lead officer that a panel member declared a conflict, and which
     bids need reassigning. Returns how many emails were sent."""
     opportunity = declaration.panel_member.opportunity
-    officer = opportunity.specification.commission.lead_officer
-    if officer is None or not officer.email:
-        return 0
-    context = {
-        "person": officer,
-        "declaration": declaration,
-        "panel_member": declaration.panel_member.user,
-        "opportunity": opportunity,
-        "bids": [
-            assignment.bid
-            for assignment in declaration.assignments.select_related("bid").order_by(
-                "bid__reference"
-            )
-        ],
-        "panel_url": _absolute_url(reverse("procurement:panel", kwargs={"pk": opportunity.pk})),
-        "council": settings.COUNCIL,
-        "service_name": settings.SERVICE_NAME,
-    }
-    subject = render_to_string("procurement/email/conflict_declared_subject.txt", context)
-    body = render_to_string("procurement/email/conflict_declared_message.txt", context)
-    return send_mail(" ".join(subject.split()), body, None, [officer.email])
+    return emails_send(
+        people=[opportunity.specification.commission.lead_officer],
+        template="procurement/email/conflict_declared",
+        context={
+            "declaration": declaration,
+            "panel_member": declaration.panel_member.user,
+            "opportunity": opportunity,
+            "bids": [
+                assignment.bid
+                for assignment in declaration.assignments.select_related("bid").order_by(
+                    "bid__reference"
+                )
+            ],
+            "panel_url": absolute_url(reverse("procurement:panel", kwargs={"pk": opportunity.pk})),
+        },
+    )
 
 
 # --- Scores --------------------------------------------------------------------------------------

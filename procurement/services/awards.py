@@ -10,12 +10,12 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from core.emails import absolute_url, organisation_members_email
 from core.models import User
 from core.working_days import STANDSTILL_WORKING_DAYS, working_days_add
 from procurement.models import AwardDecision, FundingType
 from procurement.selectors import decisions as selectors
 from procurement.selectors.assessment import commission_bids_received
-from procurement.services.bids import _absolute_url, _send_to_members
 
 
 def awards_approve(*, commission, approved_by: User) -> list[AwardDecision]:
@@ -73,16 +73,16 @@ def decision_email_send(*, decision: AwardDecision) -> int:
     feedback page. Records when they were told. Returns how many emails were sent."""
     feedback = selectors.decision_feedback(decision=decision)
     bid = decision.bid
-    sent = _send_to_members(
+    sent = organisation_members_email(
         organisation=bid.organisation,
-        template="decision",
+        template="procurement/email/decision",
         context={
             "decision": decision,
             "bid": bid,
             "opportunity": bid.opportunity,
             "feedback": feedback,
             "total_words": selectors.score_total_words(feedback.total),
-            "feedback_url": _absolute_url(
+            "feedback_url": absolute_url(
                 reverse("procurement:bid_feedback", kwargs={"pk": bid.pk})
             ),
         },

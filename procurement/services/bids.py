@@ -10,16 +10,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import PurePath
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.mail import send_mass_mail
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django_fsm import TransitionNotAllowed, has_transition_perm
 
+from core.emails import absolute_url, organisation_members_email
 from core.files import safe_storage_name
 from core.models import User
 from core.templatetags.portal import money
@@ -441,40 +439,17 @@ def _enqueue(task_name: str, object_id: int) -> None:
     getattr(tasks, task_name).delay(object_id)
 
 
-def _absolute_url(path: str) -> str:
-    domain = settings.SITE_DOMAIN
-    scheme = "http" if domain.startswith(("127.0.0.1", "localhost")) else "https"
-    return f"{scheme}://{domain}{path}"
-
-
-def _send_to_members(*, organisation: Organisation, template: str, context: dict) -> int:
-    """One email to each member of the organisation; returns how many were sent."""
-    members = [m.user for m in organisation.memberships.select_related("user") if m.user.email]
-    messages = []
-    for person in members:
-        personal = {
-            **context,
-            "person": person,
-            "council": settings.COUNCIL,
-            "service_name": settings.SERVICE_NAME,
-        }
-        subject = render_to_string(f"procurement/email/{template}_subject.txt", personal)
-        body = render_to_string(f"procurement/email/{template}_message.txt", personal)
-        messages.append((" ".join(subject.split()), body, None, [person.email]))
-    return send_mass_mail(messages) if messages else 0
-
-
 def bid_receipt_email_send(*, submission: BidSubmission) -> int:
     """Email the receipt for a submitted version to every member of the lead organisation."""
     bid = submission.bid
-    return _send_to_members(
+    return organisation_members_email(
         organisation=bid.organisation,
-        template="bid_receipt",
+        template="procurement/email/bid_receipt",
         context={
             "bid": bid,
             "submission": submission,
             "opportunity": bid.opportunity,
-            "receipt_url": _absolute_url(
+            "receipt_url": absolute_url(
                 reverse(
                     "procurement:bid_receipt", kwargs={"pk": bid.pk, "number": submission.number}
                 )
@@ -486,14 +461,14 @@ def bid_receipt_email_send(*, submission: BidSubmission) -> int:
 def bid_partner_email_send(*, partner: ConsortiumPartner) -> int:
     """Ask the members of a partner organisation to confirm it is a partner in the bid."""
     bid = partner.bid
-    return _send_to_members(
+    return organisation_members_email(
         organisation=partner.organisation,
-        template="bid_partner_added",
+        template="procurement/email/bid_partner_added",
         context={
             "bid": bid,
             "partner": partner,
             "opportunity": bid.opportunity,
-            "confirm_url": _absolute_url(
+            "confirm_url": absolute_url(
                 reverse("procurement:partnership_confirm", kwargs={"pk": partner.pk})
             ),
         },

@@ -2,14 +2,12 @@
 officer publishes the question (with anything identifying removed) and the answer for
 everyone. The asker is told; so is everyone who has started a bid."""
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from core.emails import absolute_url, emails_send
 from core.models import User
 from procurement.models import Clarification, Opportunity
 from procurement.selectors import clarifications as selectors
@@ -94,12 +92,6 @@ def _email_enqueue(clarification_id: int, kind: str) -> None:
     tasks.clarification_email_send.delay(clarification_id, kind)
 
 
-def _absolute_url(path: str) -> str:
-    domain = settings.SITE_DOMAIN
-    scheme = "http" if domain.startswith(("127.0.0.1", "localhost")) else "https"
-    return f"{scheme}://{domain}{path}"
-
-
 def _recipients(*, clarification: Clarification, kind: str) -> list[User]:
     if kind == "asked":
         lead = clarification.opportunity.specification.commission.lead_officer
@@ -118,26 +110,15 @@ def clarification_email_send(*, clarification: Clarification, kind: str) -> int:
     started a bid that a new clarification is published (`"published"`). Returns how many
     were sent."""
     opportunity = clarification.opportunity
-    context = {
-        "clarification": clarification,
-        "opportunity": opportunity,
-        "council": settings.COUNCIL,
-        "service_name": settings.SERVICE_NAME,
-        "opportunity_url": _absolute_url(opportunity.get_absolute_url()) + "#clarifications",
-        "answer_url": _absolute_url(
-            reverse("procurement:clarification_answer", kwargs={"pk": clarification.pk})
-        ),
-    }
-    messages = []
-    for person in _recipients(clarification=clarification, kind=kind):
-        if not person.email:
-            continue
-        personal = {**context, "person": person}
-        subject = render_to_string(f"procurement/email/clarification_{kind}_subject.txt", personal)
-        body = render_to_string(f"procurement/email/clarification_{kind}_message.txt", personal)
-        messages.append(
-            EmailMessage(subject=" ".join(subject.split()), body=body, to=[person.email])
-        )
-    if messages:
-        get_connection().send_messages(messages)
-    return len(messages)
+    return emails_send(
+        people=_recipients(clarification=clarification, kind=kind),
+        template=f"procurement/email/clarification_{kind}",
+        context={
+            "clarification": clarification,
+            "opportunity": opportunity,
+            "opportunity_url": absolute_url(opportunity.get_absolute_url()) + "#clarifications",
+            "answer_url": absolute_url(
+                reverse("procurement:clarification_answer", kwargs={"pk": clarification.pk})
+            ),
+        },
+    )

@@ -19,11 +19,13 @@ from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 from django_fsm import TransitionNotAllowed
 
+from core.forms import form_errors_add
+from core.mixins import FilterQueryMixin, object_access_check
 from core.rules import is_council_staff
+from core.transition_views import TransitionConfirmView
 from procurement import rules as procurement_rules
 from procurement.forms.agreements import (
     AcceptForm,
-    ActionForm,
     AgreementFilterForm,
     AgreementForm,
     PaymentFormSet,
@@ -56,7 +58,7 @@ class MyAgreementsView(LoginRequiredMixin, ListView):
         return selectors.agreements_for_user(user=self.request.user)
 
 
-class StaffAgreementListView(LoginRequiredMixin, ListView):
+class StaffAgreementListView(LoginRequiredMixin, FilterQueryMixin, ListView):
     """Every agreement, for officers, approvers and administrators: by state, and found by
     reference or organisation."""
 
@@ -84,11 +86,8 @@ class StaffAgreementListView(LoginRequiredMixin, ListView):
         )
 
     def get_context_data(self, **kwargs):
-        query = self.request.GET.copy()
-        query.pop("page", None)
         return super().get_context_data(
             form=self.filters,
-            filter_query=query.urlencode(),
             filtered=bool(
                 getattr(self.filters, "cleaned_data", {}).get("state")
                 or getattr(self.filters, "cleaned_data", {}).get("q")
@@ -112,10 +111,12 @@ class AgreementMixin(LoginRequiredMixin):
         except Agreement.DoesNotExist as error:
             raise Http404("No such agreement") from error
         # The rule itself, not user.has_perm: a superuser passes every has_perm.
-        if not procurement_rules.view_agreement.test(request.user, self.agreement):
-            if is_council_staff.test(request.user):
-                raise PermissionDenied("You may not see agreements")
-            raise Http404("No such agreement")
+        object_access_check(
+            allowed=procurement_rules.view_agreement.test(request.user, self.agreement),
+            user=request.user,
+            staff_message="You may not see agreements",
+            not_found="No such agreement",
+        )
         return super().dispatch(request, *args, **kwargs)
 
     @cached_property
@@ -340,9 +341,7 @@ class AgreementEditView(EditsDraftMixin, FormView):
         except services.AgreementLocked as error:
             return self.locked(str(error))
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                for message in errors:
-                    form.add_error(field if field in form.fields else None, message)
+            form_errors_add(form, error)
             return self.form_invalid(form)
         messages.success(self.request, "Agreement saved")
         return redirect(self.agreement)
@@ -391,100 +390,52 @@ class PaymentScheduleView(EditsDraftMixin, TemplateView):
         return self.render_to_response(self.get_context_data(formset=formset))
 
 
-class AgreementTransitionView(ManagesAgreementMixin, FormView):
+class AgreementTransitionView(ManagesAgreementMixin, TransitionConfirmView):
     """Confirm and make one lifecycle action: send to the provider, or take it back."""
 
-    form_class = ActionForm
     template_name = "procurement/agreements/agreement_action.html"
+    record_name = "agreement"
+    reason_label = "Why are you taking it back?"
+    reason_message = "Enter why you are taking the agreement back"
+    shown_errors = (services.AgreementChanged,)
 
-    def _prepare(self):
-        agreement = self.agreement
-        try:
-            self.spec = selectors.agreement_transition_spec(
-                agreement=agreement, name=self.kwargs["name"]
-            )
-        except TransitionNotAllowed as error:
-            raise Http404("No such action") from error
+    def get_object(self) -> Agreement:
+        return self.agreement
+
+    def check_access(self) -> None:
         self._guard()
-        if self.spec is None:
-            missing = [
-                c.label for c in selectors.agreement_issue_checks(agreement=agreement) if not c.met
-            ]
-            if self.kwargs["name"] == "issue" and missing and agreement.state == "draft":
-                message = "The agreement cannot be sent yet. Still needed: " + "; ".join(
-                    label[0].lower() + label[1:].rstrip(".") for label in missing
-                )
-            else:
-                message = (
-                    f"That cannot be done while the agreement is “{agreement.get_state_display()}”."
-                    " Nothing has been changed."
-                )
-            messages.error(self.request, message)
-            return redirect(agreement)
-        if not self.spec.has_perm(agreement, self.request.user):
-            raise PermissionDenied
-        return None
 
-    def get(self, request, *args, **kwargs):
-        return self._prepare() or super().get(request, *args, **kwargs)
-
-    def post(self, request, *args, **kwargs):
-        return self._prepare() or super().post(request, *args, **kwargs)
-
-    def get_form_kwargs(self):
-        return {
-            **super().get_form_kwargs(),
-            "reason_required": self.spec.custom.get("reason_required", False),
-            "reason_label": "Why are you taking it back?",
-            "reason_message": "Enter why you are taking the agreement back",
-            "submit_label": self.spec.custom.get("label", "Confirm"),
-            "warning": self.spec.custom.get("warning", False),
-        }
-
-    def get_initial(self):
-        return {"seen_state": self.agreement.state}
+    def unavailable_message(self) -> str:
+        agreement = self.agreement
+        missing = [
+            c.label for c in selectors.agreement_issue_checks(agreement=agreement) if not c.met
+        ]
+        if self.kwargs["name"] == "issue" and missing and agreement.state == "draft":
+            return "The agreement cannot be sent yet. Still needed: " + "; ".join(
+                label[0].lower() + label[1:].rstrip(".") for label in missing
+            )
+        return super().unavailable_message()
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            spec=self.spec,
-            explanation=(self.spec.method.__doc__ or "").strip(),
-            target_label=AgreementState(self.spec.target).label,
             terms=selectors.agreement_terms_now(agreement=self.agreement)
             if self.spec.name == "issue"
             else None,
             **kwargs,
         )
 
-    def form_valid(self, form):
-        agreement = self.agreement
-        try:
-            services.agreement_transition(
-                agreement=agreement,
-                name=self.spec.name,
-                user=self.request.user,
-                reason=form.cleaned_data["reason"],
-                seen_state=form.cleaned_data["seen_state"],
+    def transition_make(self, *, name, user, reason, seen_state):
+        return services.agreement_transition(
+            agreement=self.agreement, name=name, user=user, reason=reason, seen_state=seen_state
+        )
+
+    def success_message(self, agreement) -> str:
+        if self.spec.name == "issue":
+            return (
+                f"Agreement {agreement.reference} sent to {agreement.organisation.name}. "
+                "We have emailed its members."
             )
-        except services.AgreementChanged as error:
-            messages.error(self.request, str(error))
-        except TransitionNotAllowed:
-            messages.error(self.request, "That cannot be done now. Nothing has been changed.")
-        except ValidationError as error:
-            for message in error.messages:
-                form.add_error("reason", message)
-            return self.form_invalid(form)
-        else:
-            if self.spec.name == "issue":
-                messages.success(
-                    self.request,
-                    f"Agreement {agreement.reference} sent to {agreement.organisation.name}. "
-                    "We have emailed its members.",
-                )
-            else:
-                messages.success(
-                    self.request, f"Agreement {agreement.reference} taken back to change"
-                )
-        return redirect(agreement)
+        return f"Agreement {agreement.reference} taken back to change"
 
 
 # --- Variations -----------------------------------------------------------------------------------
@@ -636,91 +587,51 @@ class VariationDetailView(VariationMixin, TemplateView):
         )
 
 
-class VariationTransitionView(VariationMixin, FormView):
+class VariationTransitionView(VariationMixin, TransitionConfirmView):
     """Confirm and make one decision on a variation: approve, do not approve (with
     reasons), or withdraw it."""
 
-    form_class = ActionForm
     template_name = "procurement/agreements/variation_action.html"
+    record_name = "variation"
+    reason_label = "Why is it not approved?"
+    reason_message = "Enter why the variation is not approved"
+    shown_errors = (services.VariationChanged,)
 
-    def _prepare(self):
-        variation = self.variation
-        try:
-            self.spec = selectors.variation_transition_spec(
-                variation=variation, name=self.kwargs["name"]
-            )
-        except TransitionNotAllowed as error:
-            raise Http404("No such action") from error
-        if self.spec is None:
-            messages.error(
-                self.request,
-                f"This variation is “{variation.get_state_display()}”: it cannot be changed now.",
-            )
-            return redirect(variation)
-        if not self.spec.has_perm(variation, self.request.user):
+    def get_object(self) -> Variation:
+        return self.variation
+
+    def unavailable_message(self) -> str:
+        return (
+            f"This variation is “{self.variation.get_state_display()}”: it cannot be changed now."
+        )
+
+    def check_permission(self) -> None:
+        if not self.spec.has_perm(self.variation, self.request.user):
             raise PermissionDenied(
                 "You proposed this variation, so you cannot decide it"
-                if variation.proposed_by_id == self.request.user.pk
+                if self.variation.proposed_by_id == self.request.user.pk
                 else "You may not do that"
             )
-        return None
-
-    def get(self, request, *args, **kwargs):
-        return self._prepare() or super().get(request, *args, **kwargs)
-
-    def post(self, request, *args, **kwargs):
-        return self._prepare() or super().post(request, *args, **kwargs)
-
-    def get_form_kwargs(self):
-        return {
-            **super().get_form_kwargs(),
-            "reason_required": self.spec.custom.get("reason_required", False),
-            "reason_label": "Why is it not approved?",
-            "reason_message": "Enter why the variation is not approved",
-            "submit_label": self.spec.custom.get("label", "Confirm"),
-            "warning": self.spec.custom.get("warning", False),
-        }
-
-    def get_initial(self):
-        return {"seen_state": self.variation.state}
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            spec=self.spec,
-            explanation=(self.spec.method.__doc__ or "").strip(),
-            comparison=selectors.variation_comparison(variation=self.variation),
-            **kwargs,
+            comparison=selectors.variation_comparison(variation=self.variation), **kwargs
         )
 
-    def form_valid(self, form):
+    def transition_make(self, *, name, user, reason, seen_state):
+        return services.variation_transition(
+            variation=self.variation, name=name, user=user, reason=reason, seen_state=seen_state
+        )
+
+    def success_message(self, result) -> str:
         variation = self.variation
-        try:
-            services.variation_transition(
-                variation=variation,
-                name=self.spec.name,
-                user=self.request.user,
-                reason=form.cleaned_data["reason"],
-                seen_state=form.cleaned_data["seen_state"],
+        variation.refresh_from_db()
+        if variation.state == VariationState.APPROVED:
+            self.agreement.refresh_from_db()
+            return (
+                f"Variation {variation.number} approved. The agreement is now version "
+                f"{self.agreement.version}."
             )
-        except services.VariationChanged as error:
-            messages.error(self.request, str(error))
-        except TransitionNotAllowed:
-            messages.error(self.request, "That cannot be done now. Nothing has been changed.")
-        except ValidationError as error:
-            for message in error.messages:
-                form.add_error("reason", message)
-            return self.form_invalid(form)
-        else:
-            variation.refresh_from_db()
-            if variation.state == VariationState.APPROVED:
-                self.agreement.refresh_from_db()
-                messages.success(
-                    self.request,
-                    f"Variation {variation.number} approved. The agreement is now version "
-                    f"{self.agreement.version}.",
-                )
-            elif variation.state == VariationState.REJECTED:
-                messages.success(self.request, f"Variation {variation.number} not approved")
-            else:
-                messages.success(self.request, f"Variation {variation.number} withdrawn")
-        return redirect(variation)
+        if variation.state == VariationState.REJECTED:
+            return f"Variation {variation.number} not approved"
+        return f"Variation {variation.number} withdrawn"

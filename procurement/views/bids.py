@@ -19,11 +19,11 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
-from django_fsm import TransitionNotAllowed
 
-from core.mixins import StaffRequiredMixin
-from core.rules import is_council_staff
+from core.forms import form_errors_add
+from core.mixins import StaffRequiredMixin, object_access_check
 from core.templatetags.portal import govuk_datetime, money
+from core.transition_views import TransitionConfirmView
 from core.uploads import file_type_for_name
 from procurement import rules as procurement_rules
 from procurement.forms.bids import (
@@ -149,10 +149,12 @@ class BidMixin(LoginRequiredMixin):
             raise Http404("No such bid") from error
         # The rule itself, not user.has_perm: a superuser passes every has_perm, and bids
         # are sealed for everyone.
-        if not procurement_rules.view_bid_content.test(request.user, self.bid):
-            if is_council_staff.test(request.user):
-                raise PermissionDenied("Bids are sealed until the deadline")
-            raise Http404("No such bid")
+        object_access_check(
+            allowed=procurement_rules.view_bid_content.test(request.user, self.bid),
+            user=request.user,
+            staff_message="Bids are sealed until the deadline",
+            not_found="No such bid",
+        )
         return super().dispatch(request, *args, **kwargs)
 
     @cached_property
@@ -251,9 +253,7 @@ class BidEditView(EditsBidMixin, FormView):
         except services.BidLocked as error:
             return self.locked(str(error))
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                for message in errors:
-                    form.add_error(field if field in form.fields else None, message)
+            form_errors_add(form, error)
             return self.form_invalid(form)
         messages.success(self.request, "Your draft has been saved")
         return redirect(self.bid)
@@ -319,9 +319,7 @@ class BidTargetsView(EditsBidMixin, FormView):
         except services.BidLocked as error:
             return self.locked(str(error))
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                for message in errors:
-                    form.add_error(field if field in form.fields else None, message)
+            form_errors_add(form, error)
             return self.form_invalid(form)
         messages.success(self.request, "Targets saved")
         return redirect(self.bid)
@@ -384,9 +382,7 @@ class BidPartnersView(EditsBidMixin, FormView):
         except services.BidLocked as error:
             return self.locked(str(error))
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                for message in errors:
-                    form.add_error(field if field in form.fields else None, message)
+            form_errors_add(form, error)
             return self.form_invalid(form)
         messages.success(
             self.request,
@@ -480,28 +476,34 @@ def download_name(original: str, extension: str) -> str:
     return f"{stem[:100] or 'attachment'}{extension}"
 
 
-class BidTransitionView(BidMixin, FormView):
+class BidTransitionView(BidMixin, TransitionConfirmView):
     """Confirm and make one lifecycle action: submit, reopen or withdraw. The deadline is
     checked here and again as it is made; a late submission changes nothing."""
 
     form_class = BidTransitionForm
     template_name = "procurement/bid_action.html"
+    record_name = "bid"
+    reason_asked = False
+    changed_message = services.BidChanged.message
+    shown_errors = (services.BidChanged, services.BidDeadlinePassed)
 
-    def _prepare(self):
-        bid = self.bid
-        try:
-            self.spec = selectors.bid_transition_declared(bid=bid, name=self.kwargs["name"])
-        except TransitionNotAllowed as error:
-            raise Http404("No such action") from error
+    def get_object(self) -> Bid:
+        return self.bid
+
+    def spec_find(self, name: str):
+        """Declared out of the bid's state, whatever its conditions say: what is missing
+        for submitting is listed on the page instead."""
+        return selectors.bid_transition_declared(bid=self.bid, name=name)
+
+    def check_access(self) -> None:
         if not self.can_act:
             raise PermissionDenied
-        if self.spec is None:
-            messages.error(
-                self.request,
-                f"That cannot be done while the bid is “{bid.get_state_display()}”. "
-                "Nothing has been changed.",
-            )
-            return redirect(bid)
+
+    def prepare(self):
+        refused = super().prepare()
+        if refused:
+            return refused
+        bid = self.bid
         self.problems = selectors.bid_submit_problems(bid=bid) if self.spec.name == "submit" else []
         if self.spec.name != "submit" and bid.opportunity.has_closed():
             messages.error(
@@ -512,80 +514,52 @@ class BidTransitionView(BidMixin, FormView):
             return redirect(bid)
         return None
 
-    def get(self, request, *args, **kwargs):
-        return self._prepare() or super().get(request, *args, **kwargs)
-
-    def post(self, request, *args, **kwargs):
-        early = self._prepare()
-        if early:
-            return early
-        seen_state = request.POST.get("seen_state")
-        if seen_state and seen_state != self.bid.state:
-            messages.error(request, services.BidChanged.message)
+    def refuse_post(self):
+        refused = super().refuse_post()
+        if refused or not self.problems:
+            return refused
+        if self.bid.opportunity.has_closed():
+            messages.error(self.request, selectors.bid_deadline_message(bid=self.bid))
             return redirect(self.bid)
-        if self.problems:
-            if self.bid.opportunity.has_closed():
-                messages.error(request, selectors.bid_deadline_message(bid=self.bid))
-                return redirect(self.bid)
-            return self.get(request, *args, **kwargs)
-        return super().post(request, *args, **kwargs)
+        return self.get(self.request, *self.args, **self.kwargs)
 
     def get_form_kwargs(self):
         return {
             **super().get_form_kwargs(),
             "name": self.spec.name,
             "organisation": self.bid.organisation,
-            "submit_label": self.spec.custom.get("label", "Confirm"),
-            "warning": self.spec.custom.get("warning", False),
         }
 
-    def get_initial(self):
-        return {"seen_state": self.bid.state}
-
     def get_context_data(self, **kwargs):
+        submit = self.spec.name == "submit"
         return super().get_context_data(
-            spec=self.spec,
             problems=self.problems,
-            explanation=(self.spec.method.__doc__ or "").strip(),
-            answers=selectors.bid_answer_rows(bid=self.bid) if self.spec.name == "submit" else [],
+            answers=selectors.bid_answer_rows(bid=self.bid) if submit else [],
             budget=selectors.bid_budget_summary(bid=self.bid),
             budget_lines=self.bid.budget_lines.all(),
-            targets=selectors.bid_target_measures(bid=self.bid)
-            if self.spec.name == "submit"
-            else [],
+            targets=selectors.bid_target_measures(bid=self.bid) if submit else [],
             partners=selectors.bid_partners(bid=self.bid),
             attachments=selectors.bid_attachments(bid=self.bid),
             **kwargs,
         )
 
-    def form_valid(self, form):
-        bid = self.bid
-        try:
-            submission = services.bid_transition(
-                bid=bid,
-                name=self.spec.name,
-                user=self.request.user,
-                reason=form.reason_given(),
-                seen_state=form.cleaned_data["seen_state"],
+    def transition_make(self, *, name, user, reason, seen_state):
+        return services.bid_transition(
+            bid=self.bid, name=name, user=user, reason=reason, seen_state=seen_state
+        )
+
+    def transition_done(self, submission):
+        if submission is not None:
+            return redirect("procurement:bid_receipt", pk=self.bid.pk, number=submission.number)
+        return super().transition_done(submission)
+
+    def success_message(self, result) -> str:
+        if self.spec.name == "reopen":
+            return (
+                "Your bid is a draft again. You must submit it again before "
+                f"{govuk_datetime(self.bid.opportunity.closes_at)} or it will not be considered."
             )
-        except services.BidChanged as error:
-            messages.error(self.request, str(error))
-        except services.BidDeadlinePassed as error:
-            messages.error(self.request, str(error))
-        except TransitionNotAllowed:
-            messages.error(self.request, "That cannot be done now. Nothing has been changed.")
-        else:
-            if submission is not None:
-                return redirect("procurement:bid_receipt", pk=bid.pk, number=submission.number)
-            if self.spec.name == "reopen":
-                messages.success(
-                    self.request,
-                    "Your bid is a draft again. You must submit it again before "
-                    f"{govuk_datetime(bid.opportunity.closes_at)} or it will not be considered.",
-                )
-            else:
-                messages.success(self.request, f"Bid {bid.reference} withdrawn")
-        return redirect(bid)
+        return f"Bid {self.bid.reference} withdrawn"
 
 
 class BidReceiptView(BidMixin, TemplateView):

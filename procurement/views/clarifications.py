@@ -9,6 +9,7 @@ from django.shortcuts import redirect
 from django.utils.functional import cached_property
 from django.views.generic import FormView, TemplateView
 
+from core.forms import form_errors_add
 from core.mixins import ObjectPermissionRequiredMixin
 from core.rules import is_provider_user
 from procurement.forms.clarifications import ClarificationAnswerForm, ClarificationAskForm
@@ -18,14 +19,6 @@ from procurement.selectors import opportunities as opportunity_selectors
 from procurement.services import clarifications as services
 
 MANAGE = "procurement.manage_opportunities"
-
-
-def _add_service_errors(form, error) -> None:
-    if hasattr(error, "error_dict"):
-        for field, field_errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, field_errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 class ClarificationAskView(LoginRequiredMixin, FormView):
@@ -89,7 +82,7 @@ class ClarificationAskView(LoginRequiredMixin, FormView):
                 question=form.cleaned_data["question"],
             )
         except services.ClarificationRefused as error:
-            _add_service_errors(form, error)
+            form_errors_add(form, error)
             return self.form_invalid(form)
         messages.success(
             self.request,
@@ -169,7 +162,7 @@ class ClarificationAnswerView(ManageMixin, FormView):
                 answer=form.cleaned_data["answer"],
             )
         except services.ClarificationRefused as error:
-            _add_service_errors(form, error)
+            form_errors_add(form, error)
             return self.form_invalid(form)
         messages.success(
             self.request,

@@ -10,14 +10,13 @@ bid; other council staff get 403. The register lists approved, successful awards
 from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.syndication.views import Feed
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import linebreaks
 from django.views.generic import ListView, TemplateView
 
-from core.rules import is_council_staff
+from core.mixins import FilterQueryMixin, object_access_check
 from core.templatetags.portal import govuk_date, money
 from procurement import rules as procurement_rules
 from procurement.forms.decisions import FILTERS, DecisionFilterForm
@@ -54,10 +53,12 @@ class BidFeedbackView(LoginRequiredMixin, TemplateView):
         self.decision = selectors.decision_approved_for_bid(bid=self.bid)
         if self.decision is None:
             raise Http404("The council has not decided on this bid yet")
-        if not may_read_feedback(request.user, self.bid):
-            if is_council_staff.test(request.user):
-                raise PermissionDenied("Only staff who read bids may read the feedback")
-            raise Http404("No such bid")
+        object_access_check(
+            allowed=may_read_feedback(request.user, self.bid),
+            user=request.user,
+            staff_message="Only staff who read bids may read the feedback",
+            not_found="No such bid",
+        )
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -76,7 +77,7 @@ class BidFeedbackView(LoginRequiredMixin, TemplateView):
 # --- The public register -----------------------------------------------------------------------
 
 
-class DecisionListView(ListView):
+class DecisionListView(FilterQueryMixin, ListView):
     """The register of awards, for everyone: searchable and filterable, with the total
     awarded by the awards listed."""
 
@@ -91,8 +92,6 @@ class DecisionListView(ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        query = self.request.GET.copy()
-        query.pop("page", None)
         context.update(
             form=self.filter_form,
             entries=[
@@ -100,7 +99,6 @@ class DecisionListView(ListView):
             ],
             total=selectors.decisions_total(decisions=self.object_list),
             filtered=any(self.request.GET.get(name, "").strip() for name in FILTERS),
-            filter_query=query.urlencode(),
         )
         return context
 

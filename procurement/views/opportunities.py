@@ -17,6 +17,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from commissioning.models import Commission, Specification
+from core.forms import form_errors_add
 from core.mixins import ObjectPermissionRequiredMixin, StaffRequiredMixin
 from core.rules import is_provider_user
 from core.uploads import file_type_for_name
@@ -36,14 +37,6 @@ from procurement.services import opportunities as services
 MANAGE = "procurement.manage_opportunities"
 
 __all__ = ["OpportunityFeed"]  # the feed is routed from this module with the other pages
-
-
-def _add_service_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, field_errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, field_errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 # --- Everyone --------------------------------------------------------------------------------
@@ -240,7 +233,7 @@ class OpportunityCreateView(ManageOpportunitiesMixin, FormView):
         except services.OpportunityRefused as error:
             return self.refuse(error)
         except ValidationError as error:
-            _add_service_errors(form, error)
+            form_errors_add(form, error)
             return self.form_invalid(form)
         messages.success(
             self.request,
@@ -297,7 +290,7 @@ class OpportunityUpdateView(StaffOpportunityMixin, ManageOpportunitiesMixin, For
         try:
             services.opportunity_update(opportunity=self.opportunity, **form.opportunity_data())
         except ValidationError as error:
-            _add_service_errors(form, error)
+            form_errors_add(form, error)
             return self.form_invalid(form)
         messages.success(self.request, "Opportunity saved")
         return redirect("procurement:staff_opportunity_detail", pk=self.opportunity.pk)
@@ -382,7 +375,7 @@ class OpportunityDocumentsView(StaffOpportunityMixin, ManageOpportunitiesMixin, 
                 file=form.cleaned_data["file"],
             )
         except ValidationError as error:
-            _add_service_errors(form, error)
+            form_errors_add(form, error)
             return self.form_invalid(form)
         messages.success(self.request, f"{document.title} has been uploaded")
         return redirect("procurement:opportunity_documents", pk=self.opportunity.pk)

@@ -7,13 +7,13 @@ from django.shortcuts import redirect
 from django.utils.functional import cached_property
 from django.views.generic import FormView, ListView, TemplateView
 
-from core.mixins import ObjectPermissionRequiredMixin, StaffRequiredMixin
+from core.mixins import FilterQueryMixin, ObjectPermissionRequiredMixin, StaffRequiredMixin
 from providers import selectors, services
 from providers.forms import StaffOrganisationFilterForm, VerificationForm
 from providers.models import Organisation
 
 
-class StaffOrganisationListView(StaffRequiredMixin, ListView):
+class StaffOrganisationListView(StaffRequiredMixin, FilterQueryMixin, ListView):
     """Every registered organisation, those waiting for verification first, with filters
     and counts by status."""
 
@@ -38,14 +38,11 @@ class StaffOrganisationListView(StaffRequiredMixin, ListView):
                 1 for row in summary if row.status in ("up_to_date", "expires_soon")
             )
             organisation.compliance_expired = sum(1 for row in summary if row.status == "expired")
-        query = self.request.GET.copy()
-        query.pop("page", None)
         context.update(
             form=self.filter_form,
             counts=selectors.organisation_status_counts(),
             statuses=Organisation.Verification,
             filtered=any(self.request.GET.get(name) for name in ("status", "sector")),
-            filter_query=query.urlencode(),
             can_verify=self.request.user.has_perm("providers.verify_organisation"),
         )
         return context

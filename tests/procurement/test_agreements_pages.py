@@ -77,7 +77,7 @@ def test_staff_see_every_term_and_what_is_missing_in_a_draft(client):
     assert "Read and accept" not in page
 
 
-def test_targets_come_from_the_specification_and_are_never_typed(client):
+def test_targets_are_the_bids_and_are_never_typed_into_the_agreement(client):
     made = agreement_made()
     agreement = made.agreement
     specification = agreement.bid.opportunity.specification
