@@ -27,3 +27,18 @@ def plan_pdf_generate(plan_id: int) -> None:
         # WeasyPrint loads Pango from the system; without it the plan is still published
         # and readable as HTML, and its PDF page says the PDF is being prepared.
         logger.exception("Could not render the PDF of plan %s: is Pango installed?", plan_id)
+
+
+@shared_task
+def approval_requested_email_send(commission_id: int, name: str) -> None:
+    """Tell the approvers that a plan or the awards of a commission await their approval."""
+    from commissioning.models import Commission
+    from commissioning.services.commissions import approval_requested_email_send as send
+
+    commission = (
+        Commission.objects.select_related("plan_requested_by", "award_requested_by")
+        .filter(pk=commission_id)
+        .first()
+    )
+    if commission is not None:
+        send(commission=commission, name=name)

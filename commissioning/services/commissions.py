@@ -2,6 +2,7 @@
 
 from django.db import transaction
 from django_fsm import ConcurrentTransition
+from django_fsm_log.models import StateLog
 
 from commissioning.models import Commission
 from core.models import User
@@ -47,8 +48,18 @@ def commission_transition(
     return commission
 
 
+APPROVAL_REQUESTS = ("request_plan_approval", "request_award_approval")
+
+
 def _after_transition(*, commission: Commission, name: str, user: User) -> None:
-    """What a transition sets going in other stages, inside the same transaction."""
+    """What a transition sets going, inside the same transaction: approvers are told of a
+    request for their approval once it commits; approving the awards makes the decisions."""
+    if name in APPROVAL_REQUESTS:
+        from commissioning import tasks
+
+        transaction.on_commit(
+            lambda: tasks.approval_requested_email_send.delay(commission.pk, name)
+        )
     if name == "approve_awards":
         from procurement.services.awards import awards_approve
 
@@ -94,3 +105,30 @@ def commission_update(
     commission.themes.set(themes)
     commission.areas.set(areas)
     return commission
+
+
+def approval_requested_email_send(*, commission: Commission, name: str) -> int:
+    """Email every approver who may approve what `name` (an approval request) asked for:
+    never the person who asked, nor anyone else the rules bar from approving it. Returns
+    how many were sent."""
+    from commissioning import rules
+    from core.emails import absolute_url, emails_send
+    from core.roles import Role
+
+    awards = name == "request_award_approval"
+    may_approve = rules.can_approve_award if awards else rules.can_approve_plan
+    approvers = User.objects.filter(groups__name=Role.APPROVER.value, is_active=True)
+    people = [person for person in approvers.order_by("pk") if may_approve(commission, person)]
+    requested_by = commission.award_requested_by if awards else commission.plan_requested_by
+    log = StateLog.objects.for_(commission).filter(transition=name).order_by("-timestamp").first()
+    return emails_send(
+        people=people,
+        template="commissioning/email/approval_requested",
+        context={
+            "commission": commission,
+            "awards": awards,
+            "requested_by": requested_by,
+            "reason": (log.description or "") if log else "",
+            "commission_url": absolute_url(commission.get_absolute_url()),
+        },
+    )
