@@ -255,6 +255,24 @@ class ChangePasswordForm(GovukFormMixin, _ConfirmPasswordMixin, allauth_forms.Ch
         )
 
 
+class CountField(forms.DecimalField):
+    """A number of things, such as a success measure's target, typed as people write
+    numbers: "40", "1,200" or "2.5". Not negative, at most two decimal places, in a text
+    input with a decimal keypad. Callers word the messages (`error_messages`)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_digits", 12)
+        kwargs.setdefault("decimal_places", 2)
+        kwargs.setdefault("min_value", 0)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal"}))
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().replace(",", "")
+        return super().to_python(value)
+
+
 class MoneyField(forms.DecimalField):
     """Pounds and pence, typed as people write them: "12500", "£12,500" or "12500.50".
 

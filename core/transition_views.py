@@ -91,6 +91,8 @@ class TransitionConfirmView(FormView):
         return "That cannot be done now. Nothing has been changed."
 
     def success_message(self, result) -> str:
+        """What to tell the person once the action is made (`result` is what
+        `transition_make` returned)."""
         raise NotImplementedError
 
     def transition_done(self, result):

@@ -291,6 +291,7 @@ def _recommend(*, opportunity: Opportunity, bids: dict[str, Bid], officer: User)
 def _agreements_into_delivery(*, bids: dict[str, Bid], officer: User, approver: User) -> None:
     """Send each agreement, have the organisation's admin accept it, and vary one."""
     from procurement.services.agreements import (
+        PaymentRow,
         agreement_accept,
         agreement_transition,
         variation_approve,
@@ -317,7 +318,7 @@ def _agreements_into_delivery(*, bids: dict[str, Bid], officer: User, approver: 
                 ),
                 ends_on=agreement.ends_on,
                 payments=[
-                    {"due_on": p.due_on, "amount": p.amount, "description": p.description}
+                    PaymentRow(due_on=p.due_on, amount=p.amount, description=p.description)
                     for p in agreement.payments.all()
                 ],
                 targets={
@@ -348,9 +349,9 @@ def demo_awards_seed(
         return
     officer, approver = users[Role.OFFICER], users[Role.APPROVER]
     admins = {
-        FESTIVAL_OF_LIGHT: ("lights@example.org", "Mei Lin"),
-        STOREY: ("storey@example.org", "Daniel Okoro"),
-        HALTON: ("halton@example.org", "Ruth Ashworth"),
+        FESTIVAL_OF_LIGHT: ("lights@example.org", "Mei Lin", "Festival director"),
+        STOREY: ("storey@example.org", "Daniel Okoro", "Learning producer"),
+        HALTON: ("halton@example.org", "Ruth Ashworth", "Studio manager"),
     }
     bids: dict[str, Bid] = {}
     for demo in FESTIVAL_BIDS:

@@ -238,12 +238,17 @@ def _user(users: dict, email: str) -> User | None:
     return User.objects.filter(email=email).first()
 
 
-def _member(organisation: Organisation, email: str, full_name: str) -> User:
-    """A demo person who belongs to the organisation, made if need be."""
+def _member(
+    organisation: Organisation,
+    email: str,
+    full_name: str,
+    job_title: str = "Advice services manager",
+) -> User:
+    """A demo person who is an admin of the organisation, made if need be."""
     user = User.objects.filter(email=email).first()
     if user is None:
         user = User.objects.create_user(email, settings.DEMO_PASSWORD, full_name=full_name)
-        user.job_title = "Advice services manager"
+        user.job_title = job_title
         user.save()
     user.groups.add(Group.objects.get(name=Role.PROVIDER.value))
     EmailAddress.objects.update_or_create(

@@ -57,7 +57,15 @@ view_bid_content = (
     | (is_panel_member & is_assigned_to_bid & bid_deadline_passed & bid_was_received)
 )
 
+# The feedback on a decided bid: the lead organisation's and its partners' members, and
+# council staff who read bids received. Panel members read the bids assigned to them, not
+# the feedback.
+view_bid_feedback = view_bid_content & (
+    is_member_of_bid_organisation | is_member_of_partner | reads_bids
+)
+
 rules.add_perm("procurement.act_for_bid", act_for_bid)
+rules.add_perm("procurement.view_bid_feedback", view_bid_feedback)
 rules.add_perm("procurement.view_bid_content", view_bid_content)
 rules.add_perm("procurement.view_bids_received", reads_bids)
 rules.add_perm("procurement.manage_opportunities", is_officer | is_administrator)

@@ -18,7 +18,7 @@ from commissioning.models import (
     SuccessMeasure,
 )
 from commissioning.services.specifications import CriterionRow, LotRow, OutcomeRow
-from core.forms import BaseForm, BaseModelForm, MoneyField
+from core.forms import BaseForm, BaseModelForm, CountField, MoneyField
 from providers.models import Organisation
 
 
@@ -318,16 +318,12 @@ class OutcomeChoiceField(forms.ModelChoiceField):
         return obj.description
 
 
-class TargetField(forms.DecimalField):
-    """A year's target, typed as people write numbers: "40", "1,200" or "2.5"."""
+class TargetField(CountField):
+    """A year's target in a specification."""
 
     def __init__(self, *, year: int, **kwargs):
         super().__init__(
             label=f"Year {year}",
-            max_digits=12,
-            decimal_places=2,
-            min_value=0,
-            widget=forms.TextInput(attrs={"inputmode": "decimal"}),
             error_messages={
                 "required": f"Enter a target for year {year}",
                 "invalid": "Target must be a number, like 40",
@@ -338,11 +334,6 @@ class TargetField(forms.DecimalField):
             },
             **kwargs,
         )
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = value.strip().replace(",", "")
-        return super().to_python(value)
 
 
 class SpecificationMeasureForm(BaseForm):

@@ -8,7 +8,7 @@ from crispy_forms_gds.layout import HTML, Field, Fieldset, Layout, Size
 from django import forms
 from django.utils.html import format_html
 
-from core.forms import BaseForm, GovukDateField, MoneyField
+from core.forms import BaseForm, CountField, GovukDateField, MoneyField
 from procurement.forms.bids import plain_number
 from procurement.models import Agreement, AgreementState, MonitoringFrequency
 from procurement.services.agreements import (
@@ -292,12 +292,8 @@ class VariationForm(BaseForm):
         target_fields = []
         for target in self.targets:
             name = target_field_name(target.pk)
-            self.fields[name] = forms.DecimalField(
+            self.fields[name] = CountField(
                 label=f"{target.measure}, year {target.year} ({target.unit})",
-                min_value=0,
-                max_digits=12,
-                decimal_places=2,
-                widget=forms.TextInput(attrs={"inputmode": "decimal"}),
                 error_messages={
                     "required": f"Enter the target for {target.measure}, year {target.year}",
                     "invalid": f"The target for {target.measure}, year {target.year} must be "

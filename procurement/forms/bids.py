@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.html import format_html
 
-from core.forms import BaseForm, MoneyField
+from core.forms import BaseForm, CountField, MoneyField
 from core.templatetags.portal import money
 from core.uploads import CheckedFileField
 from procurement.models import Bid, Question
@@ -290,15 +290,6 @@ def target_display(value: Decimal) -> str:
     return f"{plain_number(value):,}"
 
 
-class TargetField(forms.DecimalField):
-    """What the bid proposes to achieve in one year, typed as people write it ("4,500")."""
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = value.strip().replace(",", "")
-        return super().to_python(value)
-
-
 class BidTargetsForm(BaseForm):
     """For each success measure of the specification and each year, what the bid will
     achieve, with the council's target for the whole service beside it. The page is
@@ -316,15 +307,12 @@ class BidTargetsForm(BaseForm):
             for year in measure.years:
                 what = f"the number of {measure.unit} you will achieve in year {year.year}{named}"
                 what_capital = what[0].upper() + what[1:]
-                self.fields[year.field_name] = TargetField(
+                self.fields[year.field_name] = CountField(
                     label=f"{measure.name}, year {year.year}: your target ({measure.unit})",
                     help_text=(
                         f"The council’s target for the whole service: "
                         f"{target_display(year.council)} {measure.unit}"
                     ),
-                    max_digits=12,
-                    decimal_places=2,
-                    min_value=0,
                     widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}),
                     error_messages={
                         "required": f"Enter {what}",

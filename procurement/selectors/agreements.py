@@ -347,6 +347,7 @@ class Comparison:
     amount: Decimal
     payments: list[PaymentLine]
     targets: list[TargetChange]
+    version_made: AgreementVersion | None = None  # once approved: the version it made
 
     @property
     def ends_on_changed(self) -> bool:
@@ -422,4 +423,5 @@ def variation_comparison(*, variation: Variation) -> Comparison:
         amount=Decimal(changes["amount"]),
         payments=variation_changes_payments(changes),
         targets=targets,
+        version_made=made,
     )

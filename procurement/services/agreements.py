@@ -494,28 +494,17 @@ def variation_propose(
     user: User,
     reason: str,
     ends_on: datetime.date,
-    payments: list[PaymentRow] | list[dict],
+    payments: list[PaymentRow],
     targets: dict[int, Decimal],
 ) -> Variation:
-    """Propose a change to an accepted agreement's end date, payments (PaymentRows, or
-    dicts with due_on, amount and description; their total is the new amount) and targets
-    (target id → new value, to the penny). An approver decides; approvers and the
-    other side are emailed.
+    """Propose a change to an accepted agreement's end date, payments (their total is the
+    new amount) and targets (target id → new value, to the penny). An approver decides;
+    approvers and the other side are emailed.
 
     Raises AgreementLocked unless the agreement is accepted, VariationWaiting when another
     variation is waiting for a decision, PermissionDenied when the person may not propose
     one, and ValidationError (by field) for a change that cannot be made or changes nothing.
     """
-    payments = [
-        PaymentRow(
-            due_on=row.due_on if isinstance(row, PaymentRow) else row["due_on"],
-            amount=Decimal(row.amount if isinstance(row, PaymentRow) else row["amount"]),
-            description=(
-                row.description if isinstance(row, PaymentRow) else row.get("description", "")
-            ),
-        )
-        for row in payments
-    ]
     targets = {
         int(tid): None if value is None else Decimal(value).quantize(PENNY)
         for tid, value in targets.items()

@@ -501,8 +501,9 @@ class VariationProposeView(AgreementMixin, TemplateView):
             return guard
         form, formset = self.get_forms(request.POST)
         form_ok = form.is_valid()
-        if form_ok:
-            formset.ends_on = form.cleaned_data["ends_on"]
+        # Payments are checked against the proposed end date whenever it was given, even if
+        # something else on the form is wrong.
+        formset.ends_on = form.cleaned_data.get("ends_on") or self.agreement.ends_on
         if form_ok and formset.is_valid():
             try:
                 variation = services.variation_propose(
@@ -577,11 +578,11 @@ class VariationDetailView(VariationMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         variation = self.variation
-        made = AgreementVersion.objects.filter(variation=variation).first()
+        comparison = selectors.variation_comparison(variation=variation)
         return super().get_context_data(
-            comparison=selectors.variation_comparison(variation=variation),
+            comparison=comparison,
             actions=selectors.variation_actions_for(variation=variation, user=self.request.user),
-            version_made=made,
+            version_made=comparison.version_made,
             own_proposal=variation.proposed_by_id == self.request.user.pk,
             **kwargs,
         )

@@ -25,18 +25,6 @@ from procurement.selectors import bids as bid_selectors
 from procurement.selectors import decisions as selectors
 
 
-def may_read_feedback(user, bid: Bid) -> bool:
-    """The lead organisation's members and its partners' members, and council staff who
-    read bids received. Panel members read the bids assigned to them, not the feedback."""
-    if not procurement_rules.view_bid_content.test(user, bid):
-        return False
-    return (
-        procurement_rules.is_member_of_bid_organisation.test(user, bid)
-        or procurement_rules.is_member_of_partner.test(user, bid)
-        or procurement_rules.reads_bids.test(user, bid)
-    )
-
-
 class BidFeedbackView(LoginRequiredMixin, TemplateView):
     """The council's decision on a bid and the feedback on it: the outcome, the amount and
     conditions or the reasons, and each question's moderated score and reasons."""
@@ -54,7 +42,7 @@ class BidFeedbackView(LoginRequiredMixin, TemplateView):
         if self.decision is None:
             raise Http404("The council has not decided on this bid yet")
         object_access_check(
-            allowed=may_read_feedback(request.user, self.bid),
+            allowed=request.user.has_perm("procurement.view_bid_feedback", self.bid),
             user=request.user,
             staff_message="Only staff who read bids may read the feedback",
             not_found="No such bid",

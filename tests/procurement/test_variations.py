@@ -148,6 +148,21 @@ def test_the_proposal_needs_a_reason_and_payments_within_the_new_dates(client):
     assert not agreement.variations.exists()
 
 
+def test_a_payment_in_the_longer_period_is_not_refused_when_something_else_is_wrong(client):
+    made = agreement_made(state=AgreementState.ACCEPTED)
+    agreement = made.agreement
+    client.force_login(made.officer)
+    later = agreement.ends_on + dt.timedelta(days=90)
+    rows = [(p.due_on, str(p.amount), p.description) for p in agreement.payments.all()]
+    rows.append((later - dt.timedelta(days=10), "1000", "Extra sessions"))
+    data = form_post(agreement, reason="", ends_on=later, payments=rows)
+    response = client.post(f"/agreements/{agreement.pk}/variations/new/", data)
+    page = text_of(response)
+    assert "Enter why the change is needed" in page
+    assert "the payment date must be between" not in page
+    assert 'value="Extra sessions"' in response.content.decode()  # what was typed is kept
+
+
 def test_only_an_accepted_agreement_can_be_varied(client):
     made = agreement_made(state=AgreementState.ISSUED)
     client.force_login(made.officer)
@@ -324,7 +339,7 @@ def test_variations_of_another_organisations_agreement_are_404(client):
     assert client.get(f"/agreements/{made.agreement.pk}/variations/9/").status_code == 404
 
 
-def test_payments_may_be_given_as_dicts_and_targets_are_kept_to_the_penny():
+def test_targets_are_kept_to_the_penny():
     made = agreement_made(state=AgreementState.ACCEPTED)
     agreement = made.agreement
     variation = variation_propose(
@@ -332,11 +347,20 @@ def test_payments_may_be_given_as_dicts_and_targets_are_kept_to_the_penny():
         user=made.officer,
         reason="Two more schools asked to take part.",
         ends_on=agreement.ends_on,
-        payments=[
-            {"due_on": p.due_on, "amount": p.amount, "description": p.description}
-            for p in agreement.payments.all()
-        ],
+        payments=current_payments(agreement),
         targets={t.pk: t.target * Decimal("1.1") for t in agreement.targets.all()},
     )
     assert sorted(variation.changes["targets"].values()) == ["110.00", "220.00", "330.00"]
     assert variation.changes["amount"] == "30000.00"
+
+
+def test_a_target_is_typed_as_people_write_numbers(client):
+    made = agreement_made(state=AgreementState.ACCEPTED)
+    agreement = made.agreement
+    client.force_login(made.officer)
+    data = form_post(agreement, targets={1: "1,200"})
+    response = client.post(f"/agreements/{agreement.pk}/variations/new/", data)
+    assert response.status_code == 302
+    variation = agreement.variations.get()
+    year_1 = agreement.targets.get(year=1)
+    assert variation.changes["targets"][str(year_1.pk)] == "1200.00"
