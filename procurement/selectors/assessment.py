@@ -31,6 +31,7 @@ from procurement.models import (
     ScoreDescriptor,
 )
 from procurement.scoring import weighted_total
+from procurement.selectors.bids import bid_questions
 from providers.models import Organisation
 
 # --- The commission's conditions (commissioning.models.Commission calls these) ----------------
@@ -333,6 +334,7 @@ def score_descriptors() -> list[ScoreDescriptor]:
 
 
 def opportunity_questions(*, opportunity: Opportunity) -> list[Question]:
+    """The opportunity's questions in order (for one bid's, bids.bid_questions)."""
     return list(opportunity.questions.select_related("criterion", "service_criterion"))
 
 
@@ -360,11 +362,7 @@ def assignment_missing(
 ) -> list[str]:
     """What stops the scores being sent, in the words the panel member sees; empty when
     every question has a score and a comment."""
-    questions = (
-        opportunity_questions(opportunity=assignment.bid.opportunity)
-        if questions is None
-        else questions
-    )
+    questions = bid_questions(bid=assignment.bid) if questions is None else questions
     scores = assignment_scores(assignment=assignment)
     missing = []
     for number, question in enumerate(questions, start=1):

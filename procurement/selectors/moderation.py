@@ -8,7 +8,6 @@ first.
 """
 
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -25,11 +24,14 @@ from procurement.models import (
     Outcome,
     Question,
     Score,
-    ScoreDescriptor,
 )
 from procurement.optimiser import Proposal, budget_optimise
 from procurement.scoring import weighted_total
-from procurement.selectors.assessment import commission_bids_received
+from procurement.selectors.assessment import (
+    commission_bids_received,
+    opportunity_questions,
+    question_weights,
+)
 
 ONE_PLACE = Decimal("0.1")
 
@@ -72,28 +74,12 @@ def bid_for_moderation_get(*, pk: int) -> Bid:
     )
 
 
-def score_descriptors() -> list[ScoreDescriptor]:
-    return list(ScoreDescriptor.objects.order_by("score"))
-
-
-def _questions(opportunity: Opportunity) -> list[Question]:
-    return list(
-        opportunity.questions.select_related("criterion", "service_criterion").order_by(
-            "order", "pk"
-        )
-    )
-
-
 def question_criterion_name(question: Question) -> str:
     if question.criterion_id:
         return question.criterion.name
     if question.service_criterion_id:
         return question.service_criterion.name
     return str(question)
-
-
-def _weights(questions: Iterable[Question]) -> dict[int, Decimal]:
-    return {question.pk: question.weight for question in questions}
 
 
 # --- Moderation: the panel's scores side by side --------------------------------------------
@@ -213,8 +199,8 @@ class BidModeration:
 
 def _bid_moderations(*, opportunity: Opportunity, bids: list[Bid]) -> list[BidModeration]:
     """A fixed number of queries however many bids, questions and panel members."""
-    questions = _questions(opportunity)
-    weights = _weights(questions)
+    questions = opportunity_questions(opportunity=opportunity)
+    weights = question_weights(questions=questions)
     threshold = opportunity.divergence_threshold
     bid_ids = [bid.pk for bid in bids]
     assignments = list(
@@ -347,8 +333,8 @@ def opportunity_ranking(*, opportunity: Opportunity) -> Ranking:
     budget, and the optimiser's proposal: the bids at or above the quality threshold whose
     totals add up to the most within the budget. Bids not fully moderated are left out of
     the ranking and listed apart."""
-    questions = _questions(opportunity)
-    weights = _weights(questions)
+    questions = opportunity_questions(opportunity=opportunity)
+    weights = question_weights(questions=questions)
     bids = list(
         opportunity.bids.filter(state=BidState.SUBMITTED)
         .select_related("organisation", "decision__recommended_by")

@@ -7,6 +7,7 @@ consortium partner) away from the panel member — their scores are kept but no 
 — and the lead officer is emailed to reassign it.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -14,6 +15,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from commissioning.models import Commission, CommissionState
 from core.emails import absolute_url, emails_send
 from core.models import User
 from core.roles import Role
@@ -25,11 +27,57 @@ from procurement.models import (
     Score,
 )
 from procurement.selectors import assessment as selectors
+from procurement.selectors import bids as bid_selectors
 from providers.models import Organisation
 
 
 class AssessmentError(Exception):
     """What was asked cannot be done now; the message says why, for the person asking."""
+
+
+class AssessmentClosed(AssessmentError):
+    """The commission is not in a state where this part of the assessment may change."""
+
+
+# --- The commission's state ----------------------------------------------------------------------
+
+# The panel may work once bidding has closed, whether or not the officer has moved the
+# commission on to assessment yet; once the awards go for approval its work is fixed.
+PANEL_STATES = frozenset({CommissionState.PROCUREMENT, CommissionState.ASSESSMENT})
+
+
+def panel_closed_message(commission: Commission) -> str:
+    return (
+        f"The commission is at “{commission.get_state_display()}”, so the panel’s "
+        "assessments can no longer be changed"
+    )
+
+
+def commission_lock(
+    *,
+    opportunity: Opportunity,
+    states: frozenset[str],
+    message: Callable[[Commission], str],
+) -> Commission:
+    """Lock the opportunity's commission row until the transaction ends, so that nobody
+    moves it on (sends the recommendation for approval, say) half way through a change;
+    AssessmentClosed, with `message(commission)`, unless it is in one of `states`.
+
+    Lock order, everywhere: the commission, then the opportunity, then the rows changed."""
+    commission = Commission.objects.select_for_update().get(
+        pk=opportunity.specification.commission_id
+    )
+    if commission.state not in states:
+        raise AssessmentClosed(message(commission))
+    return commission
+
+
+def _lock_panel_work(*, opportunity_id: int) -> Opportunity:
+    """Lock the commission (AssessmentClosed once it has moved past assessment), then the
+    opportunity, so that a declaration, an assignment and a resolution cannot interleave."""
+    opportunity = Opportunity.objects.select_related("specification").get(pk=opportunity_id)
+    commission_lock(opportunity=opportunity, states=PANEL_STATES, message=panel_closed_message)
+    return Opportunity.objects.select_for_update().get(pk=opportunity_id)
 
 
 # --- The panel -----------------------------------------------------------------------------------
@@ -76,13 +124,15 @@ def assignments_set(
     pairs). Returns (added, removed).
 
     Only once the opportunity has closed, only for bids received and the opportunity's own
-    panel. Assignments a conflict took away are kept as they are. AssessmentError, and
-    nothing changed, when asked to take away a bid whose scores were sent or to assign a
-    bid to someone who declared a conflict with its organisations.
+    panel. Assignments a conflict took away are kept as they are. ValidationError (every
+    problem found), and nothing changed, when asked to take away a bid whose scores were
+    sent or to assign a bid to someone who declared a conflict with its organisations;
+    AssessmentError before the opportunity closes or once the commission has moved past
+    assessment.
     """
     if not opportunity.has_closed():
         raise AssessmentError("Bids can be assigned once the opportunity has closed")
-    Opportunity.objects.select_for_update().filter(pk=opportunity.pk).first()
+    _lock_panel_work(opportunity_id=opportunity.pk)
     bids = {bid.pk: bid for bid in selectors.bids_for_assessment(opportunity=opportunity)}
     members = {place.pk: place for place in opportunity.panel_members.select_related("user")}
     wanted = {(b, p) for b, p in wanted if b in bids and p in members}
@@ -118,7 +168,7 @@ def assignments_set(
         Assignment.objects.create(bid=bid, panel_member=members[place_id], assigned_by=assigned_by)
         added += 1
     if problems:
-        raise AssessmentError(". ".join(problems))
+        raise ValidationError(problems)
     return added, removed
 
 
@@ -133,6 +183,7 @@ def conflict_resolve(
     """Deal with a bid a declared conflict took away: assign it to `reassign_to`, or record
     `reason` why no one else is needed (only while another panel member is still assessing
     the bid). Returns the new assignment, if any."""
+    _lock_panel_work(opportunity_id=assignment.bid.opportunity_id)
     locked = Assignment.objects.select_for_update().select_related("bid").get(pk=assignment.pk)
     if not locked.is_conflicted or locked.conflict_resolved_at is not None:
         raise AssessmentError("This conflict has already been dealt with")
@@ -210,6 +261,7 @@ def declarations_record(
     """Record the panel member's declaration about every organisation that bid, once the
     opportunity has closed. Each declared conflict takes the bids involving that
     organisation away from them, and the lead officer is emailed about each one."""
+    _lock_panel_work(opportunity_id=panel_member.opportunity_id)
     place = (
         PanelMember.objects.select_for_update()
         .select_related("opportunity")
@@ -259,6 +311,7 @@ def assignment_conflict_declare(
     The declaration is added beside their earlier ones; the bid (and any other bid of theirs
     involving the organisation) leaves their assessments, scores kept but no longer
     counting, and the lead officer is emailed."""
+    _lock_panel_work(opportunity_id=assignment.bid.opportunity_id)
     locked = (
         Assignment.objects.select_for_update()
         .select_related("panel_member", "bid")
@@ -314,6 +367,7 @@ def conflict_declared_email_send(*, declaration: ConflictDeclaration) -> int:
 
 
 def _lock_scorable(assignment: Assignment) -> Assignment:
+    _lock_panel_work(opportunity_id=assignment.bid.opportunity_id)
     locked = (
         Assignment.objects.select_for_update()
         .select_related("bid__opportunity", "panel_member")
@@ -340,9 +394,7 @@ def scores_save(
     A question with no score keeps no score. Every score given needs a comment
     (ValidationError otherwise). Refused once the scores are sent."""
     locked = _lock_scorable(assignment)
-    questions = {
-        q.pk: q for q in selectors.opportunity_questions(opportunity=locked.bid.opportunity)
-    }
+    questions = {q.pk: q for q in bid_selectors.bid_questions(bid=locked.bid)}
     saved = []
     for question_id, (value, comment) in scores.items():
         question = questions.get(question_id)

@@ -25,10 +25,8 @@ from procurement.models import (
     Outcome,
 )
 from procurement.selectors import moderation as selectors
-
-
-class AssessmentClosed(Exception):
-    """The commission is not in assessment: moderation and recommendations are read-only."""
+from procurement.services.assessment import AssessmentClosed as AssessmentClosed
+from procurement.services.assessment import commission_lock
 
 
 def assessment_closed_message(commission: Commission) -> str:
@@ -42,12 +40,11 @@ def _lock_assessment(opportunity: Opportunity) -> Commission:
     """Lock the opportunity's commission row until the transaction ends, so that nobody
     sends the recommendation for approval half way through a change; AssessmentClosed
     unless it is in assessment."""
-    commission = Commission.objects.select_for_update().get(
-        pk=opportunity.specification.commission_id
+    return commission_lock(
+        opportunity=opportunity,
+        states=frozenset({CommissionState.ASSESSMENT}),
+        message=assessment_closed_message,
     )
-    if commission.state != CommissionState.ASSESSMENT:
-        raise AssessmentClosed(assessment_closed_message(commission))
-    return commission
 
 
 # --- Moderation ------------------------------------------------------------------------------

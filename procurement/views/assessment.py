@@ -9,7 +9,6 @@ their interests, and never a bid a declared conflict took away from them (403).
 
 import rules
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -17,6 +16,8 @@ from django.template.response import TemplateResponse
 from django.utils.functional import cached_property
 from django.views.generic import FormView, TemplateView
 
+from core.forms import form_errors_add
+from core.mixins import StaffRequiredMixin
 from core.rules import is_panel_member
 from procurement.forms.assessment import (
     AssignmentConflictForm,
@@ -36,15 +37,10 @@ from procurement.services import assessment as services
 # --- Officers ------------------------------------------------------------------------------------
 
 
-class ManagesAssessmentMixin(LoginRequiredMixin):
+class ManagesAssessmentMixin(StaffRequiredMixin):
     """Commissioning officers and administrators; anyone else signed in gets 403."""
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        if not request.user.has_perm("procurement.manage_assessment"):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    permission_required = "procurement.manage_assessment"
 
 
 class PanelView(ManagesAssessmentMixin, TemplateView):
@@ -157,8 +153,9 @@ class PanelView(ManagesAssessmentMixin, TemplateView):
                     assigned_by=self.request.user,
                 )
             except services.AssessmentError as error:
-                for problem in str(error).split(". "):
-                    form.add_error(None, problem)
+                form.add_error(None, str(error))
+            except ValidationError as error:
+                form_errors_add(form, error)
             else:
                 messages.success(self.request, _assignments_message(added, removed))
                 return redirect("procurement:panel", pk=self.opportunity.pk)
@@ -247,15 +244,11 @@ class ConflictResolveView(ManagesAssessmentMixin, FormView):
 # --- Panel members -------------------------------------------------------------------------------
 
 
-class PanelMemberRequiredMixin(LoginRequiredMixin):
+class PanelMemberRequiredMixin(StaffRequiredMixin):
     """People in the Panel member role; anyone else signed in gets 403."""
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        if not is_panel_member.test(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    def has_permission(self) -> bool:
+        return is_panel_member.test(self.request.user)
 
 
 class MyAssessmentsView(PanelMemberRequiredMixin, TemplateView):
@@ -356,10 +349,8 @@ class AssignmentMixin(PanelMemberRequiredMixin):
     sent to do so."""
 
     def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
+        if not request.user.is_authenticated or not self.has_permission():
             return self.handle_no_permission()
-        if not is_panel_member.test(request.user):
-            raise PermissionDenied
         try:
             self.assignment = selectors.assignment_get(pk=kwargs["pk"])
         except Assignment.DoesNotExist as error:
@@ -388,7 +379,7 @@ class AssignmentMixin(PanelMemberRequiredMixin):
 
     @cached_property
     def questions(self):
-        return selectors.opportunity_questions(opportunity=self.bid.opportunity)
+        return bid_selectors.bid_questions(bid=self.bid)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -482,7 +473,7 @@ class ScoreView(AssignmentMixin, FormView):
             messages.error(self.request, f"{error}. Nothing has been changed.")
             return redirect("procurement:assignment_score", pk=self.assignment.pk)
         except ValidationError as error:
-            form.add_error(None, error)
+            form_errors_add(form, error)
             return self.form_invalid(form)
         if "send" in self.request.POST:
             return redirect("procurement:assignment_submit", pk=self.assignment.pk)

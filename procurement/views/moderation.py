@@ -12,7 +12,6 @@ other state the pages are read-only and say why.
 """
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
@@ -21,9 +20,12 @@ from django.utils.functional import cached_property
 from django.views.generic import FormView, TemplateView
 
 from commissioning.models import CommissionState
+from core.forms import form_errors_add
+from core.mixins import StaffRequiredMixin
 from core.transitions import transition_actions_for
 from procurement.forms.moderation import ModerationForm, RecommendationForm
 from procurement.models import Bid, Opportunity
+from procurement.selectors import assessment as assessment_selectors
 from procurement.selectors import moderation as selectors
 from procurement.services import moderation as services
 
@@ -48,18 +50,17 @@ def read_only_message(commission) -> str:
     return "The awards have been approved. Nothing here can be changed."
 
 
-class AssessmentPageMixin(LoginRequiredMixin):
-    """Fetches the opportunity (404 if none), checks the person's role (403) and that the
-    deadline has passed (403: the bids are sealed)."""
+class AssessmentPageMixin(StaffRequiredMixin):
+    """Checks the person's role (403) before anything is looked up, so that nobody without
+    it learns which records exist; then fetches the opportunity (404 if none) and checks
+    that the deadline has passed (403: the bids are sealed)."""
 
     permission_required = "procurement.manage_assessment"
 
     def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
+        if not request.user.is_authenticated or not self.has_permission():
             return self.handle_no_permission()
         self.load(**kwargs)
-        if not request.user.has_perm(self.permission_required):
-            raise PermissionDenied
         if not self.opportunity.has_closed():
             raise PermissionDenied("Bids are sealed until the deadline")
         return super().dispatch(request, *args, **kwargs)
@@ -131,7 +132,7 @@ class ModerateBidView(AssessmentPageMixin, FormView):
 
     @cached_property
     def descriptors(self):
-        return selectors.score_descriptors()
+        return assessment_selectors.score_descriptors()
 
     def get_form_kwargs(self):
         return {
@@ -160,8 +161,7 @@ class ModerateBidView(AssessmentPageMixin, FormView):
             messages.error(self.request, str(error))
             return redirect("procurement:moderate_bid", pk=self.bid.pk)
         except ValidationError as error:
-            for message in error.messages:
-                form.add_error(None, message)
+            form_errors_add(form, error)
             return self.form_invalid(form)
         messages.success(self.request, f"Moderated scores saved for {self.bid.reference}")
         return redirect(
@@ -211,8 +211,7 @@ class RankingView(AssessmentPageMixin, FormView):
             messages.error(self.request, str(error))
             return redirect("procurement:ranking", pk=self.opportunity.pk)
         except ValidationError as error:
-            for message in error.messages:
-                form.add_error(None, message)
+            form_errors_add(form, error)
             return self.form_invalid(form)
         messages.success(self.request, "Recommendation saved")
         return redirect("procurement:recommendation", pk=self.opportunity.pk)
@@ -231,16 +230,13 @@ class RecommendationView(AssessmentPageMixin, TemplateView):
         commission = self.commission
         if commission.state not in (S.ASSESSMENT, S.AWARD_APPROVAL):
             return []
-        actions = [
+        # The machine offers approving and returning only to an approver who recommended
+        # none of the awards (commissioning/rules.py approve_award).
+        return [
             action
             for action in transition_actions_for(instance=commission, user=self.request.user)
             if action.style != "warning"
         ]
-        if commission.state == S.AWARD_APPROVAL and self.request.user.pk in (
-            selectors.commission_recommenders(commission=commission)
-        ):
-            return []
-        return actions
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(

@@ -3,10 +3,12 @@
 Officers and administrators moderate, rank and recommend; approvers read the
 recommendation too. Panel members and providers get 403, the public the sign-in page.
 Before the deadline the bids are sealed: 403 for everyone signed in. A bid that was never
-received (a draft) has no moderation page: 404.
+received (a draft), or an opportunity that does not exist, has no moderation page: 404 for
+those who may moderate; everyone else gets 403 before anything is looked up, so they
+cannot tell which bids were received.
 """
 
-from tests.matrix import Row, only, signed_in
+from tests.matrix import Row, only
 from tests.procurement.factories_assessment import assessed_opportunity, closed_opportunity
 from tests.procurement.factories_bids import BidFactory, OpportunityFactory, submitted_bid
 
@@ -57,7 +59,7 @@ ROWS = [
         method="post",
     ),
     Row("procurement:moderate_bid_sealed", moderate_url(sealed=True), only()),
-    Row("procurement:moderate_bid_not_received", draft_bid_url, signed_in(404)),
+    Row("procurement:moderate_bid_not_received", draft_bid_url, only(*MANAGERS, status=404)),
     Row("procurement:ranking", opportunity_url(RANKING), only(*MANAGERS)),
     Row(
         "procurement:ranking_post",
@@ -75,6 +77,6 @@ ROWS = [
     Row(
         "procurement:moderation_missing",
         "/staff/opportunities/999999/moderation/",
-        signed_in(404),
+        only(*MANAGERS, status=404),
     ),
 ]

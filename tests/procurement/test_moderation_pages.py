@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from core.roles import Role
-from procurement.models import ConflictDeclaration, ModeratedScore
+from procurement.models import Bid, ConflictDeclaration, ModeratedScore
 from tests.factories import UserFactory
 from tests.procurement.factories_assessment import (
     assign,
@@ -283,3 +283,16 @@ def test_a_provider_and_a_panel_member_are_refused(client, scored):
     client.force_login(assignment.panel_member.user)
     assert client.get(f"/staff/bids/{scored.pk}/moderate/").status_code == 403
     assert client.post(f"/staff/bids/{scored.pk}/moderate/", {}).status_code == 403
+
+
+def test_a_provider_cannot_tell_which_bids_were_received(client, scored, provider_user):
+    """The role is checked before anything is looked up: a bid that exists and one that
+    does not both give 403."""
+    missing = Bid.objects.order_by("-pk").first().pk + 100
+    for person in (member(scored.organisation), provider_user):
+        client.force_login(person)
+        for pk in (scored.pk, missing):
+            assert client.get(f"/staff/bids/{pk}/moderate/").status_code == 403
+        for pk in (scored.opportunity_id, missing):
+            for page in ("moderation", "ranking", "recommendation"):
+                assert client.get(f"/staff/opportunities/{pk}/{page}/").status_code == 403
