@@ -607,7 +607,7 @@ def test_the_staff_page_says_what_the_draft_still_needs(people, client):
 
 @pytest.mark.django_db
 def test_demo_plans_are_published_once(people):
-    from commissioning.demo_plans import demo_plans_seed
+    from demo.commissioning_plans import demo_plans_seed
 
     arts = Sector.objects.get(short_name="Arts")
     specs = {

@@ -324,7 +324,7 @@ def test_a_survey_open_for_a_month_has_an_end_date(client, officer):
 
 
 def test_demo_events_are_idempotent_and_booked_by_the_demo_provider(officer, make_user):
-    from engagement.demo_events import demo_engagement_events_seed
+    from demo.events import demo_engagement_events_seed
     from engagement.models import Feedback
     from tests.factories import OrganisationFactory
 
@@ -349,7 +349,7 @@ def test_demo_events_are_idempotent_and_booked_by_the_demo_provider(officer, mak
 
 
 def test_demo_events_link_no_commissions_when_none_are_given(officer):
-    from engagement.demo_events import demo_engagement_events_seed
+    from demo.events import demo_engagement_events_seed
 
     demo_engagement_events_seed(officer=officer, commissions={})
 

@@ -11,8 +11,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from commissioning.demo import demo_areas_seed
 from core.uploads import MAX_UPLOAD_SIZE, CheckedFileField, sniff_file_type
+from demo.commissions import demo_areas_seed
 from engagement.models import EvidenceItem
 from tests.engagement.factories_understand import SMALL_PDF, EvidenceItemFactory, priority
 from tests.factories import CommissionFactory

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django_fsm import can_proceed
 
-from commissioning.demo import demo_areas_seed
+from demo.commissions import demo_areas_seed
 from engagement.models import Gap, ServiceProvision
 from engagement.selectors.gaps import WHOLE_DISTRICT, gap_analysis_get
 from tests.engagement.factories_understand import (
@@ -310,10 +310,10 @@ def test_demo_data_gives_the_demo_commissions_their_evidence_and_gaps(
     officer, district, settings, tmp_path
 ):
     settings.MEDIA_ROOT = str(tmp_path)
-    from commissioning.demo import demo_commissions_seed
-    from engagement.demo_understand import demo_understand_seed
+    from demo.commissions import demo_commissions_seed
+    from demo.organisations import demo_organisations_seed
+    from demo.understand import demo_understand_seed
     from engagement.models import EvidenceItem
-    from providers.demo import demo_organisations_seed
 
     commissions = demo_commissions_seed(lead_officer=officer)
     organisations = demo_organisations_seed(verifier=officer)

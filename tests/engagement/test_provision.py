@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from commissioning.demo import demo_areas_seed
+from demo.commissions import demo_areas_seed
 from engagement.models import Rating, ServiceProvision
 from tests.engagement.factories_understand import ServiceProvisionFactory, priority
 from tests.factories import OrganisationFactory

@@ -376,7 +376,7 @@ def test_officers_read_the_targets_once_the_deadline_has_passed(client, officer)
 
 
 def test_the_demos_bids_and_agreements_have_targets_in_proportion_to_the_money():
-    from core.demo import demo_seed
+    from demo.seed import demo_seed
     from procurement.models import Agreement, Bid
 
     demo_seed()

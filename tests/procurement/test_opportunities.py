@@ -764,9 +764,9 @@ def test_officer_links_applicant_workshops_on_the_edit_page(client, officer):
 
 
 def test_demo_opportunities_one_open_and_two_closed_each_starting_procurement():
-    from core.demo import demo_seed
     from core.models import User
-    from procurement.demo_opportunities import demo_opportunities_seed
+    from demo.opportunities import demo_opportunities_seed
+    from demo.seed import demo_seed
 
     data = demo_seed()
     officer = User.objects.get(email="officer@example.org")

@@ -219,7 +219,7 @@ def test_missing_answers_get_govuk_messages(signed_in):
 
 
 def test_the_form_offers_every_legal_form_and_the_wards(signed_in):
-    from commissioning.demo import demo_areas_seed
+    from demo.commissions import demo_areas_seed
 
     demo_areas_seed()
     page = signed_in.get("/organisations/new/").content.decode()

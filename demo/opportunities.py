@@ -13,8 +13,12 @@ from django.utils import timezone
 
 from commissioning.models import Commission
 from core.models import User
+from core.roles import Role
+from demo.people import DEMO_PEOPLE
+from engagement.models import EngagementEvent
 from procurement.models import Clarification, FundingType, Opportunity
 from procurement.services.opportunities import opportunity_create, opportunity_publish
+from providers.models import Organisation
 
 
 @dataclass(frozen=True)
@@ -140,8 +144,6 @@ def _balance_weights(opportunity: Opportunity) -> None:
 
 def _applicant_workshops():
     """The published applicant workshops still to come."""
-    from engagement.models import EngagementEvent
-
     return EngagementEvent.objects.filter(
         kind=EngagementEvent.Kind.APPLICANT_WORKSHOP,
         is_published=True,
@@ -149,11 +151,7 @@ def _applicant_workshops():
     )
 
 
-def _demo_asker() -> tuple[User | None, object]:
-    from core.demo import DEMO_PEOPLE
-    from core.roles import Role
-    from providers.models import Organisation
-
+def _demo_asker() -> tuple[User | None, Organisation | None]:
     email = next(person.email for person in DEMO_PEOPLE if person.role == Role.PROVIDER)
     user = User.objects.filter(email=email).first()
     organisation = Organisation.objects.for_user(user).first() if user else None

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from core.demo import DEMO_PEOPLE, demo_password
+from demo.people import DEMO_PEOPLE, demo_password
 
 
 class Command(BaseCommand):

@@ -6,7 +6,8 @@ from decimal import Decimal
 
 from django.utils.text import slugify
 
-from commissioning.models import Area
+from commissioning.models import Area, Commission, CorporatePriority, CrossCuttingTheme, Sector
+from commissioning.services import commission_create, commission_transition
 
 # Lancaster district: its towns and rural areas, and the wards within each.
 DISTRICT = {
@@ -177,9 +178,6 @@ DEMO_COMMISSIONS = [
 
 def demo_commissions_seed(*, lead_officer) -> dict:
     """The demo commissions, in draft when first made. Idempotent: keyed on the title."""
-    from commissioning.models import Commission, CorporatePriority, CrossCuttingTheme, Sector
-    from commissioning.services import commission_create
-
     sectors = {sector.short_name: sector for sector in Sector.objects.all()}
     commissions = {}
     for demo in DEMO_COMMISSIONS:
@@ -205,8 +203,6 @@ def demo_commissions_seed(*, lead_officer) -> dict:
 def demo_commissions_advance(*, commissions: dict, lead_officer, approver) -> None:
     """Move each demo commission along the happy path to its demo state, through the
     lifecycle service so every step is on its timeline. Only fresh drafts are moved."""
-    from commissioning.services import commission_transition
-
     targets = {demo.title: demo.target_state for demo in DEMO_COMMISSIONS}
     actors = {"lead": lead_officer, "approver": approver}
     for title, commission in commissions.items():

@@ -9,10 +9,10 @@ smaller bids, not the top-scoring bid and the next one, which greedy ranking wou
 chosen. The approver approved the awards, every bidder was told, and the three grant
 agreements were sent, accepted by each organisation, and are in delivery; one has an
 approved variation, so it is at version 2. Each bid proposed targets in proportion to the
-amount it asked for (`demo_bids._targets_seed`), so each agreement's targets are that
+amount it asked for (`demo.bids._targets_seed`), so each agreement's targets are that
 organisation's share of the festival's, not the whole festival's.
 
-The panel's records are created directly, as `demo_bids` does for bids: the scores are the
+The panel's records are created directly, as `demo.bids` does for bids: the scores are the
 demo's, and the panel's emails are not sent. The commission's and the agreements'
 lifecycles go through their services, so their timelines are real.
 
@@ -27,9 +27,11 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import transaction
 
+from commissioning.models import Commission
+from commissioning.services import commission_transition
 from core.models import User
 from core.roles import Role
-from procurement.demo_bids import DemoBid, _bid_seed, _member
+from demo.bids import DemoBid, _bid_seed, _member
 from procurement.models import (
     Assignment,
     AwardDecision,
@@ -42,6 +44,14 @@ from procurement.models import (
     Outcome,
     PanelMember,
     Score,
+)
+from procurement.selectors.moderation import opportunity_ranking
+from procurement.services.agreements import (
+    PaymentRow,
+    agreement_accept,
+    agreement_transition,
+    variation_approve,
+    variation_propose,
 )
 from providers.models import Organisation
 
@@ -267,8 +277,6 @@ def _panel_seed(*, opportunity: Opportunity, bids: dict[str, Bid], officer: User
 def _recommend(*, opportunity: Opportunity, bids: dict[str, Bid], officer: User) -> None:
     """Recommend the optimiser's proposal: awards of the amount requested, the rest
     unsuccessful with reasons."""
-    from procurement.selectors.moderation import opportunity_ranking
-
     ranking = opportunity_ranking(opportunity=opportunity)
     chosen = set(ranking.proposal.keys)
     for bid in bids.values():
@@ -290,14 +298,6 @@ def _recommend(*, opportunity: Opportunity, bids: dict[str, Bid], officer: User)
 
 def _agreements_into_delivery(*, bids: dict[str, Bid], officer: User, approver: User) -> None:
     """Send each agreement, have the organisation's admin accept it, and vary one."""
-    from procurement.services.agreements import (
-        PaymentRow,
-        agreement_accept,
-        agreement_transition,
-        variation_approve,
-        variation_propose,
-    )
-
     for name, bid in bids.items():
         decision = bid.decision
         if not decision.is_successful:
@@ -337,13 +337,9 @@ def demo_awards_seed(
     users: dict,
 ) -> None:
     """The winter light festival, from bids received to agreements in delivery."""
-    from commissioning.services import commission_transition
-
     opportunity = opportunities.get("Winter light festival on Morecambe promenade")
     if opportunity is None:
         return
-    from commissioning.models import Commission
-
     commission = Commission.objects.get(pk=opportunity.specification.commission_id)
     if commission.state in ("delivery", "review", "closed", "cancelled"):
         return

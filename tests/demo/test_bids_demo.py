@@ -3,10 +3,10 @@
 import pytest
 from django.conf import settings
 
-from core.demo import demo_seed
 from core.roles import Role
-from procurement.demo_bids import demo_bids_seed, tiny_pdf
-from procurement.demo_opportunities import demo_opportunities_seed
+from demo.bids import demo_bids_seed, tiny_pdf
+from demo.opportunities import demo_opportunities_seed
+from demo.seed import demo_seed
 from procurement.models import Bid, BidSubmission
 from procurement.selectors.bids import bid_budget_summary, bid_submit_problems
 

@@ -2,7 +2,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 from django.test.utils import override_settings
 
-from core.demo import demo_seed
+from demo.seed import demo_seed
 
 # The demo's own steps (award decisions, agreements sent and accepted) would email the demo
 # people; nobody is waiting for those, so they are not sent.

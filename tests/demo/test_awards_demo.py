@@ -5,7 +5,7 @@ import pytest
 from django.apps import apps
 from django.urls import reverse
 
-from core.demo import demo_seed
+from demo.seed import demo_seed
 from procurement.models import (
     Agreement,
     Assignment,

@@ -1,0 +1,72 @@
+"""Every stage of the demo, in the order the cycle runs: `make run` calls `demo_seed`.
+
+Idempotent: running `seed_demo` twice adds nothing. Refused unless the settings allow demo
+data (production settings set DEMO_DATA_ALLOWED to False).
+"""
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
+
+from core.roles import Role
+from demo.awards import demo_awards_seed
+from demo.bids import demo_bids_seed
+from demo.commissioning_plans import demo_plans_seed
+from demo.commissions import demo_areas_seed, demo_commissions_advance, demo_commissions_seed
+from demo.events import demo_engagement_events_seed
+from demo.opportunities import demo_opportunities_seed
+from demo.organisations import demo_organisations_seed
+from demo.people import PROVIDER_ORGANISATION, demo_users_seed
+from demo.plan import demo_plan_stage_seed
+from demo.understand import demo_understand_seed
+from providers.models import Membership
+
+
+@transaction.atomic
+def demo_seed() -> dict:
+    """Create (or bring up to date) the whole demo data set."""
+    if not getattr(settings, "DEMO_DATA_ALLOWED", False):
+        raise ImproperlyConfigured("Demo data cannot be loaded under production settings.")
+
+    users = demo_users_seed()
+    areas = demo_areas_seed()
+    organisations = demo_organisations_seed(verifier=users[Role.OFFICER])
+    Membership.objects.get_or_create(
+        organisation=organisations[PROVIDER_ORGANISATION],
+        user=users[Role.PROVIDER],
+        defaults={"role": Membership.Role.ADMIN},
+    )
+    commissions = demo_commissions_seed(lead_officer=users[Role.OFFICER])
+    demo_engagement_events_seed(officer=users[Role.OFFICER], commissions=commissions)
+    demo_understand_seed(
+        officer=users[Role.OFFICER], commissions=commissions, organisations=organisations
+    )
+    specifications = demo_plan_stage_seed(officer=users[Role.OFFICER], commissions=commissions)
+    demo_commissions_advance(
+        commissions=commissions, lead_officer=users[Role.OFFICER], approver=users[Role.APPROVER]
+    )
+    demo_plans_seed(
+        author=users[Role.OFFICER],
+        approver=users[Role.APPROVER],
+        specifications_by_sector=_published_specifications(commissions, specifications),
+    )
+    opportunities = demo_opportunities_seed(officer=users[Role.OFFICER], commissions=commissions)
+    demo_bids_seed(opportunities=opportunities, organisations=organisations, users=users)
+    demo_awards_seed(opportunities=opportunities, organisations=organisations, users=users)
+    return {
+        "users": users,
+        "areas": areas,
+        "organisations": organisations,
+        "commissions": commissions,
+        "specifications": specifications,
+        "opportunities": opportunities,
+    }
+
+
+def _published_specifications(commissions: dict, specifications: dict) -> dict[str, list]:
+    """The specifications of approved commissions, by sector: what the plans publish."""
+    by_sector: dict[str, list] = {}
+    for title, commission in commissions.items():
+        if commission.state in ("approved", "procurement", "assessment", "delivery"):
+            by_sector.setdefault(commission.sector.short_name, []).extend(specifications[title])
+    return by_sector
