@@ -603,28 +603,3 @@ def test_the_staff_page_says_what_the_draft_still_needs(people, client):
     assert checks["Expected outcomes"] is True
     assert checks["At least one service specification"] is True
     assert checks["Every specification is complete"] is False
-
-
-@pytest.mark.django_db
-def test_demo_plans_are_published_once(people):
-    from demo.commissioning_plans import demo_plans_seed
-
-    arts = Sector.objects.get(short_name="Arts")
-    specs = {
-        "VCFS": [SpecificationFactory(), SpecificationFactory()],
-        "Arts": [SpecificationFactory(commission=CommissionFactory(sector=arts))],
-    }
-    first = demo_plans_seed(
-        author=people["officer"], approver=people["approver"], specifications_by_sector=specs
-    )
-    again = demo_plans_seed(
-        author=people["officer"], approver=people["approver"], specifications_by_sector=specs
-    )
-    assert [p.pk for p in first] == [p.pk for p in again]
-    assert [p.title for p in first] == [
-        "Voluntary, Community and Faith Sector Commissioning Plan 2027 to 2030",
-        "Arts Commissioning Plan 2027 to 2030",
-    ]
-    assert {p.state for p in CommissioningPlan.objects.all()} == {S.PUBLISHED}
-    assert CommissioningPlan.objects.count() == 2
-    assert "£120,000" in first[0].investment_levels

@@ -5,6 +5,7 @@ import pytest
 from django.apps import apps
 from django.urls import reverse
 
+from core.models import User
 from demo.seed import demo_seed
 from procurement.models import (
     Agreement,
@@ -76,8 +77,6 @@ def test_running_the_demo_again_adds_nothing(festival):
 
 
 def test_the_demo_provider_reads_feedback_and_the_accepted_agreement(client, festival):
-    from core.models import User
-
     provider = User.objects.get(email="provider@example.org")
     client.force_login(provider)
     decision = AwardDecision.objects.get(

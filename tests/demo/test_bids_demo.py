@@ -1,13 +1,16 @@
 """The demo bids: ready for a walk-through and for assessment, and idempotent."""
 
+from decimal import Decimal
+
 import pytest
 from django.conf import settings
 
+from commissioning.models import MeasureTarget
 from core.roles import Role
 from demo.bids import demo_bids_seed, tiny_pdf
 from demo.opportunities import demo_opportunities_seed
 from demo.seed import demo_seed
-from procurement.models import Bid, BidSubmission
+from procurement.models import Agreement, Bid, BidSubmission
 from procurement.selectors.bids import bid_budget_summary, bid_submit_problems
 
 pytestmark = pytest.mark.django_db
@@ -75,3 +78,27 @@ def test_the_tiny_pdf_is_a_pdf():
     pdf = tiny_pdf("Plan (draft)")
     assert pdf.startswith(b"%PDF-1.4") and pdf.rstrip().endswith(b"%%EOF")
     assert b"startxref" in pdf
+
+
+def test_the_demos_bids_and_agreements_have_targets_in_proportion_to_the_money():
+    demo_seed()
+    submitted = Bid.objects.filter(state="submitted").select_related("opportunity__specification")
+    assert submitted.count() >= 8
+    for bid in submitted:
+        specification = bid.opportunity.specification
+        share = bid.amount_requested / specification.budget
+        assert bid.targets_are_proposed()
+        for target in bid.targets.all():
+            council = MeasureTarget.objects.get(
+                specification_measure=target.specification_measure, year=target.year
+            ).target
+            assert abs(target.target - council * share) <= Decimal("0.5")
+            assert target.target == target.target.to_integral_value()
+        assert len(bid.submissions.get().content["targets"]) == bid.targets.count()
+    halton = Agreement.objects.get(decision__bid__organisation__name="Halton Mill Makers")
+    visitors = halton.targets.get(measure="Visitors to the district", year=1)
+    # £29,700 of the festival's £90,000: a third of its 15,000 visitors, not all of them.
+    assert visitors.target == Decimal("4950")
+    assert halton.decision.bid.targets.get(
+        specification_measure_id=visitors.specification_measure_id, year=1
+    ).target == Decimal("4950")

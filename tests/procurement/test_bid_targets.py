@@ -370,33 +370,3 @@ def test_officers_read_the_targets_once_the_deadline_has_passed(client, officer)
     client.force_login(officer)
     page = text_of(client.get(f"/bids/{bid.pk}/"))
     assert "Year 2 50 people 200 people" in page
-
-
-# --- The demo ------------------------------------------------------------------------------------
-
-
-def test_the_demos_bids_and_agreements_have_targets_in_proportion_to_the_money():
-    from demo.seed import demo_seed
-    from procurement.models import Agreement, Bid
-
-    demo_seed()
-    submitted = Bid.objects.filter(state="submitted").select_related("opportunity__specification")
-    assert submitted.count() >= 8
-    for bid in submitted:
-        specification = bid.opportunity.specification
-        share = bid.amount_requested / specification.budget
-        assert bid.targets_are_proposed()
-        for target in bid.targets.all():
-            council = MeasureTarget.objects.get(
-                specification_measure=target.specification_measure, year=target.year
-            ).target
-            assert abs(target.target - council * share) <= Decimal("0.5")
-            assert target.target == target.target.to_integral_value()
-        assert len(bid.submissions.get().content["targets"]) == bid.targets.count()
-    halton = Agreement.objects.get(decision__bid__organisation__name="Halton Mill Makers")
-    visitors = halton.targets.get(measure="Visitors to the district", year=1)
-    # £29,700 of the festival's £90,000: a third of its 15,000 visitors, not all of them.
-    assert visitors.target == Decimal("4950")
-    assert halton.decision.bid.targets.get(
-        specification_measure_id=visitors.specification_measure_id, year=1
-    ).target == Decimal("4950")
