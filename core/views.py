@@ -10,7 +10,10 @@ from core.selectors import health_status
 
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
-    """200 while the database answers, naming the broker's state; 503 without a database."""
+    """200 while the database answers, even with the broker degraded; 503 without a database.
+
+    The body says only "ok", "degraded" or "unavailable": the causes go to the log.
+    """
     status = health_status()
     return JsonResponse(status, status=200 if status["database"] == "ok" else 503)
 
