@@ -1,6 +1,9 @@
+import datetime as dt
 import importlib
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.apps import apps
 from django.conf import settings
 from django.contrib.sites.models import Site
@@ -13,6 +16,29 @@ from tests.factories import UserFactory
 success_measure_library = importlib.import_module(
     "commissioning.migrations.0005_success_measure_library"
 )
+
+# The suite's "now": every test starts here (see `clock`). A Thursday, a working day, in
+# Greenwich Mean Time, with bank holidays and a year-end ahead of it.
+FROZEN_NOW = dt.datetime(2026, 11, 26, 10, 0, tzinfo=ZoneInfo("Europe/London"))
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    """The fixed clock, in force for every test: it is 10am on Thursday 26 November 2026 in
+    Europe/London for the test, its fixtures, the live server's threads and anything they call
+    (`timezone.now()`, `datetime.now()`, `date.today()`, `time.time()`), whatever the machine's
+    date. Time stands still unless the test moves it: `clock.move_to(a_datetime)`,
+    `clock.shift(dt.timedelta(days=1))`. Ask for `clock` by name only to move it.
+
+    Monotonic clocks (`time.monotonic`, `time.sleep`, timeouts) are not frozen, so threads,
+    the live server and Playwright's waits work as usual. A test that needs time to pass on
+    its own says `clock.move_to(timezone.now(), tick=True)`.
+
+    tests/test_clock.py fails if a test reads the real clock or builds its "today" before this
+    fixture is in force."""
+    with time_machine.travel(FROZEN_NOW, tick=False) as traveller:
+        yield traveller
+
 
 # The people the permission matrix asks about: None is the public.
 ROLE_USERS = {
