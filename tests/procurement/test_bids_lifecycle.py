@@ -5,7 +5,6 @@ import datetime as dt
 import re
 from decimal import Decimal
 from html import unescape
-from unittest import mock
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -48,7 +47,7 @@ def submit(client, bid, **extra):
 @pytest.fixture
 def ready_bid():
     """A complete draft from a verified organisation, for an opportunity closing at 5pm on
-    3 December 2026, with a file attached."""
+    3 December 2026 (a week after the suite's clock), with a file attached."""
     opportunity = OpportunityFactory(
         reference="OPP-2026-001",
         opens_at=london(2026, 11, 1, 9),
@@ -68,10 +67,10 @@ def lead(ready_bid):
 # --- Submitting ----------------------------------------------------------------------------------
 
 
-def test_submitting_keeps_the_version_and_shows_a_receipt(client, ready_bid, lead):
+def test_submitting_keeps_the_version_and_shows_a_receipt(client, ready_bid, lead, clock):
     client.force_login(lead)
-    with mock.patch("django.utils.timezone.now", return_value=london(2026, 11, 26, 16, 32)):
-        response = submit(client, ready_bid)
+    clock.move_to(london(2026, 11, 26, 16, 32))
+    response = submit(client, ready_bid)
     ready_bid.refresh_from_db()
     assert ready_bid.state == "submitted"
     submission = BidSubmission.objects.get(bid=ready_bid)
@@ -85,11 +84,11 @@ def test_submitting_keeps_the_version_and_shows_a_receipt(client, ready_bid, lea
     assert "Received at 4:32pm on 26 November 2026" in page
 
 
-def test_the_snapshot_holds_everything_submitted(client, ready_bid, lead):
+def test_the_snapshot_holds_everything_submitted(client, ready_bid, lead, clock):
     partner = partner_add(ready_bid, OrganisationFactory(name="Carnforth Youth"), confirmed=True)
     client.force_login(lead)
-    with mock.patch("django.utils.timezone.now", return_value=london(2026, 11, 26, 16, 32)):
-        submit(client, ready_bid)
+    clock.move_to(london(2026, 11, 26, 16, 32))
+    submit(client, ready_bid)
     content = BidSubmission.objects.get().content
     assert content["reference"] == "BID-OPP-2026-001-007"
     assert content["title"] == "Money advice in Morecambe"
@@ -110,14 +109,12 @@ def test_the_snapshot_holds_everything_submitted(client, ready_bid, lead):
 
 
 def test_every_member_of_the_lead_organisation_gets_the_receipt(
-    client, ready_bid, lead, mailoutbox, django_capture_on_commit_callbacks
+    client, ready_bid, lead, mailoutbox, django_capture_on_commit_callbacks, clock
 ):
     colleague = member(ready_bid.organisation, full_name="Cal Colleague")
     client.force_login(lead)
-    with (
-        mock.patch("django.utils.timezone.now", return_value=london(2026, 11, 26, 16, 32)),
-        django_capture_on_commit_callbacks(execute=True),
-    ):
+    clock.move_to(london(2026, 11, 26, 16, 32))
+    with django_capture_on_commit_callbacks(execute=True):
         submit(client, ready_bid)
     receipt = BidSubmission.objects.get().receipt
     assert sorted(m.to[0] for m in mailoutbox) == sorted([lead.email, colleague.email])
@@ -141,7 +138,7 @@ def test_the_submit_page_asks_to_check_and_declare(client, ready_bid, lead):
 # --- The deadline --------------------------------------------------------------------------------
 
 
-def test_a_late_submission_is_refused_and_the_draft_kept_intact(client, ready_bid, lead):
+def test_a_late_submission_is_refused_and_the_draft_kept_intact(client, ready_bid, lead, clock):
     client.force_login(lead)
 
     def state_of(bid):
@@ -157,8 +154,8 @@ def test_a_late_submission_is_refused_and_the_draft_kept_intact(client, ready_bi
         )
 
     before = state_of(ready_bid)
-    with mock.patch("django.utils.timezone.now", return_value=london(2026, 12, 3, 17, 0, 1)):
-        response = submit(client, ready_bid)
+    clock.move_to(london(2026, 12, 3, 17, 0, 1))
+    response = submit(client, ready_bid)
     assert (
         "The deadline for this opportunity was 5pm on 3 December 2026. "
         "Your bid has not been submitted." in text_of(response)
@@ -168,44 +165,42 @@ def test_a_late_submission_is_refused_and_the_draft_kept_intact(client, ready_bi
     assert not BidSubmission.objects.exists()
 
 
-def test_a_submission_at_the_last_second_is_accepted(client, ready_bid, lead):
+def test_a_submission_at_the_last_second_is_accepted(client, ready_bid, lead, clock):
     client.force_login(lead)
-    with mock.patch("django.utils.timezone.now", return_value=london(2026, 12, 3, 16, 59, 59)):
-        submit(client, ready_bid)
+    clock.move_to(london(2026, 12, 3, 16, 59, 59))
+    submit(client, ready_bid)
     ready_bid.refresh_from_db()
     assert ready_bid.state == "submitted"
 
 
-def test_the_service_refuses_late_submission_whatever_the_page_said(ready_bid, lead):
-    with (
-        mock.patch("django.utils.timezone.now", return_value=london(2026, 12, 4, 9)),
-        pytest.raises(services.BidDeadlinePassed),
-    ):
+def test_the_service_refuses_late_submission_whatever_the_page_said(ready_bid, lead, clock):
+    clock.move_to(london(2026, 12, 4, 9))
+    with pytest.raises(services.BidDeadlinePassed):
         services.bid_transition(bid=ready_bid, name="submit", user=lead)
     ready_bid.refresh_from_db()
     assert ready_bid.state == "draft"
 
 
-def test_after_the_deadline_the_draft_cannot_be_changed(client, ready_bid, lead):
+def test_after_the_deadline_the_draft_cannot_be_changed(client, ready_bid, lead, clock):
     client.force_login(lead)
-    with mock.patch("django.utils.timezone.now", return_value=london(2026, 12, 3, 17, 30)):
-        response = client.post(f"/bids/{ready_bid.pk}/edit/", {"title": "Too late"}, follow=True)
+    clock.move_to(london(2026, 12, 3, 17, 30))
+    response = client.post(f"/bids/{ready_bid.pk}/edit/", {"title": "Too late"}, follow=True)
     assert "The deadline for this opportunity has passed" in text_of(response)
     ready_bid.refresh_from_db()
     assert ready_bid.title == "Money advice in Morecambe"
 
 
 def test_a_submitted_bid_cannot_be_withdrawn_or_reopened_after_the_deadline(
-    client, ready_bid, lead
+    client, ready_bid, lead, clock
 ):
     client.force_login(lead)
-    with mock.patch("django.utils.timezone.now", return_value=london(2026, 11, 26, 16, 32)):
-        submit(client, ready_bid)
-    with mock.patch("django.utils.timezone.now", return_value=london(2026, 12, 4, 9)):
-        for name in ("withdraw", "reopen"):
-            client.post(f"/bids/{ready_bid.pk}/actions/{name}/", {"seen_state": "submitted"})
-            ready_bid.refresh_from_db()
-            assert ready_bid.state == "submitted"
+    clock.move_to(london(2026, 11, 26, 16, 32))
+    submit(client, ready_bid)
+    clock.move_to(london(2026, 12, 4, 9))
+    for name in ("withdraw", "reopen"):
+        client.post(f"/bids/{ready_bid.pk}/actions/{name}/", {"seen_state": "submitted"})
+        ready_bid.refresh_from_db()
+        assert ready_bid.state == "submitted"
 
 
 # --- Verification --------------------------------------------------------------------------------
@@ -354,32 +349,29 @@ def test_a_role_is_needed(client, ready_bid, lead):
 # --- Withdraw, reopen and submit again: every version kept ---------------------------------------
 
 
-def test_reopen_change_and_submit_again_keeps_both_versions(client, ready_bid, lead):
+def test_reopen_change_and_submit_again_keeps_both_versions(client, ready_bid, lead, clock):
     client.force_login(lead)
-    with mock.patch("django.utils.timezone.now", return_value=london(2026, 11, 26, 16, 32)):
-        submit(client, ready_bid)
-    with mock.patch("django.utils.timezone.now", return_value=london(2026, 11, 27, 10)):
-        page = text_of(client.get(f"/bids/{ready_bid.pk}/"))
-        assert "Reopen to change the bid" in page
-        response = client.post(
-            f"/bids/{ready_bid.pk}/actions/reopen/", {"seen_state": "submitted"}, follow=True
-        )
-        assert "You must submit it again before 5pm on 3 December 2026" in text_of(response)
-        ready_bid.refresh_from_db()
-        assert ready_bid.state == "draft"
-        client.post(
-            f"/bids/{ready_bid.pk}/edit/",
-            {
-                "title": "Money advice in Morecambe and Heysham",
-                "amount_requested": "50000",
-                **{
-                    f"answer_{q.pk}": "A better answer."
-                    for q in ready_bid.opportunity.questions.all()
-                },
-            },
-        )
-    with mock.patch("django.utils.timezone.now", return_value=london(2026, 11, 28, 11, 5)):
-        response = submit(client, ready_bid)
+    clock.move_to(london(2026, 11, 26, 16, 32))
+    submit(client, ready_bid)
+    clock.move_to(london(2026, 11, 27, 10))
+    page = text_of(client.get(f"/bids/{ready_bid.pk}/"))
+    assert "Reopen to change the bid" in page
+    response = client.post(
+        f"/bids/{ready_bid.pk}/actions/reopen/", {"seen_state": "submitted"}, follow=True
+    )
+    assert "You must submit it again before 5pm on 3 December 2026" in text_of(response)
+    ready_bid.refresh_from_db()
+    assert ready_bid.state == "draft"
+    client.post(
+        f"/bids/{ready_bid.pk}/edit/",
+        {
+            "title": "Money advice in Morecambe and Heysham",
+            "amount_requested": "50000",
+            **{f"answer_{q.pk}": "A better answer." for q in ready_bid.opportunity.questions.all()},
+        },
+    )
+    clock.move_to(london(2026, 11, 28, 11, 5))
+    response = submit(client, ready_bid)
     assert "Received at 11:05am on 28 November 2026" in text_of(response)
     first, second = BidSubmission.objects.filter(bid=ready_bid).order_by("number")
     assert (first.number, second.number) == (1, 2)
@@ -394,20 +386,20 @@ def test_reopen_change_and_submit_again_keeps_both_versions(client, ready_bid, l
     assert client.get(f"/bids/{ready_bid.pk}/receipts/1/").status_code == 200
 
 
-def test_withdraw_with_a_reason_keeps_the_submitted_version(client, ready_bid, lead):
+def test_withdraw_with_a_reason_keeps_the_submitted_version(client, ready_bid, lead, clock):
     from django_fsm_log.models import StateLog
 
     client.force_login(lead)
-    with mock.patch("django.utils.timezone.now", return_value=london(2026, 11, 26, 16, 32)):
-        submit(client, ready_bid)
-    with mock.patch("django.utils.timezone.now", return_value=london(2026, 11, 27, 9)):
-        page = text_of(client.get(f"/bids/{ready_bid.pk}/actions/withdraw/"))
-        assert "Why are you withdrawing the bid? (optional)" in page
-        response = client.post(
-            f"/bids/{ready_bid.pk}/actions/withdraw/",
-            {"seen_state": "submitted", "reason": "Our trustees decided not to go ahead"},
-            follow=True,
-        )
+    clock.move_to(london(2026, 11, 26, 16, 32))
+    submit(client, ready_bid)
+    clock.move_to(london(2026, 11, 27, 9))
+    page = text_of(client.get(f"/bids/{ready_bid.pk}/actions/withdraw/"))
+    assert "Why are you withdrawing the bid? (optional)" in page
+    response = client.post(
+        f"/bids/{ready_bid.pk}/actions/withdraw/",
+        {"seen_state": "submitted", "reason": "Our trustees decided not to go ahead"},
+        follow=True,
+    )
     assert "withdrawn" in text_of(response)
     ready_bid.refresh_from_db()
     assert ready_bid.state == "withdrawn"
@@ -420,14 +412,14 @@ def test_withdraw_with_a_reason_keeps_the_submitted_version(client, ready_bid, l
     )
 
 
-def test_a_withdrawn_bid_can_be_followed_by_a_new_one(client, ready_bid, lead):
+def test_a_withdrawn_bid_can_be_followed_by_a_new_one(client, ready_bid, lead, clock):
     client.force_login(lead)
-    with mock.patch("django.utils.timezone.now", return_value=london(2026, 11, 26, 9)):
-        client.post(f"/bids/{ready_bid.pk}/actions/withdraw/", {"seen_state": "draft"})
-        client.post(
-            f"/opportunities/{ready_bid.opportunity.slug}/bid/",
-            {"organisation": ready_bid.organisation.pk},
-        )
+    clock.move_to(london(2026, 11, 26, 9))
+    client.post(f"/bids/{ready_bid.pk}/actions/withdraw/", {"seen_state": "draft"})
+    client.post(
+        f"/opportunities/{ready_bid.opportunity.slug}/bid/",
+        {"organisation": ready_bid.organisation.pk},
+    )
     assert ready_bid.organisation.bids.filter(state="draft").count() == 1
 
 
