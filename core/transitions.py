@@ -1,15 +1,25 @@
-"""The checks every lifecycle makes before a person moves a record on.
+"""The checks every lifecycle makes before a person moves a record on, and the words
+people read about them.
 
-Commissions and Commissioning Plans use these (bids add a deadline check between the
-permission and the conditions, so they keep their own order). A transition marked
-`custom={"internal": True}` is made only by the portal itself (a plan is superseded when
-its next version is published), never from a button.
+Every condition of every transition says what it guards in words of its own, with
+`@condition`: the sentence shown ticked or missing on the record's page, what is still
+needed when it is not met, and where that is done. `transition_checklist` is the one
+answer to "why can't I do this yet?" for every record with a state machine (commissions,
+plans, bids, agreements, variations, opportunities); `transition_check` is the one set of
+checks before an action is made (bids add a deadline check between the permission and the
+conditions, so they keep their own order).
+
+A transition marked `custom={"internal": True}` is made only by the portal itself (a plan
+is superseded when its next version is published), never from a button. The words on a
+transition's own confirmation page are `custom["explanation"]`; docstrings are for readers
+of the code.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django_fsm import Transition, TransitionNotAllowed
 
 
@@ -74,6 +84,129 @@ def transition_actions_for(*, instance, user) -> list[Action]:
         style = "secondary" if spec.custom.get("secondary") else style
         actions.append(Action(spec.name, spec.custom.get("label", spec.name), style))
     return actions
+
+
+# --- What each condition says -------------------------------------------------------------------
+
+#: Words about a record: a sentence, or a function of the record giving one.
+Words = str | Callable[[Any], str]
+
+
+@dataclass(frozen=True)
+class ConditionWords:
+    """What people read about one condition (or one permission) of a transition."""
+
+    #: What must be true, as a whole sentence: shown ticked ("Done") or "Missing".
+    label: Words
+    #: What is still needed when it is not met, worded for the person who must do it: a
+    #: sentence, or a function of the record giving one or several ("Answer question 3",
+    #: "Answer question 5"). The label when not given.
+    needed: str | Callable[[Any], str | Iterable[str]] | None = None
+    #: Where it is done: a function of the record giving the address, or None.
+    link: Callable[[Any], str] | None = None
+
+
+def condition(
+    label: Words,
+    *,
+    needed: str | Callable[[Any], str | Iterable[str]] | None = None,
+    link: Callable[[Any], str] | None = None,
+):
+    """Give a transition's condition the words people read about it.
+
+        @condition("At least one gap is recorded in the gap analysis.", link=gaps_url)
+        def has_gap_analysis(self) -> bool: ...
+
+    Every condition of every transition must carry them (`transition_checklist` refuses one
+    that does not). A permission (a function of the record and the person) may carry them
+    too, for an action whose page should say who may make it and why.
+    """
+
+    def decorate(function):
+        function.condition_words = ConditionWords(label=label, needed=needed, link=link)
+        return function
+
+    return decorate
+
+
+def condition_words(function) -> ConditionWords | None:
+    """The words a condition (or permission) carries, or None when it carries none."""
+    return getattr(function, "condition_words", None)
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    """One thing an action needs, and whether it is there yet."""
+
+    label: str
+    met: bool
+    url: str = ""
+    #: When not met: what is still needed, one sentence each. Empty when met.
+    needed: tuple[str, ...] = ()
+    #: The condition's (or permission's) name in the machine, for code that asks after one.
+    name: str = ""
+
+
+def _said(words: Words, instance) -> str:
+    return words(instance) if callable(words) else words
+
+
+def _item(words: ConditionWords, *, instance, met: bool, name: str) -> ChecklistItem:
+    label = _said(words.label, instance)
+    needed: tuple[str, ...] = ()
+    if not met:
+        said = words.needed(instance) if callable(words.needed) else words.needed
+        if isinstance(said, str):
+            said = [said]
+        needed = tuple(sentence for sentence in (said or ()) if sentence) or (label,)
+    url = words.link(instance) if words.link is not None else ""
+    return ChecklistItem(label=label, met=met, url=url or "", needed=needed, name=name)
+
+
+def transition_checklist(*, instance, name: str, user=None) -> list[ChecklistItem]:
+    """What the action `name` needs before it can be made, and whether each is there yet:
+    one item per condition of the transition, in the order the machine lists them. The
+    transition is the one declared out of the record's current state, or else the first
+    declared anywhere under that name (so an approver can still see what the plan they were
+    sent has); no items when there is no transition of that name.
+
+    With `user`, the transition's permission is an item too when it carries words of its
+    own (`@condition` on the permission): who may make the action, and why.
+
+    Raises ImproperlyConfigured for a condition that carries no words.
+    """
+    spec = transition_from_state(instance=instance, name=name) or next(
+        (spec for spec in instance.get_all_state_transitions() if spec.name == name), None
+    )
+    if spec is None:
+        return []
+    items = []
+    for check in spec.conditions:
+        words = condition_words(check)
+        if words is None:
+            raise ImproperlyConfigured(
+                f"The condition {check.__qualname__} of {type(instance).__name__}.{name} "
+                "carries no words: decorate it with core.transitions.condition"
+            )
+        met = bool(check(instance))
+        items.append(_item(words, instance=instance, met=met, name=check.__name__))
+    permission_words = condition_words(spec.permission) if spec.permission else None
+    if user is not None and permission_words is not None:
+        met = spec.has_perm(instance, user)
+        name = spec.permission.__name__
+        items.append(_item(permission_words, instance=instance, met=met, name=name))
+    return items
+
+
+def checklist_problems(checklist: Iterable[ChecklistItem]) -> list[str]:
+    """What is still needed, one sentence each, in the checklist's order."""
+    return [sentence for item in checklist if not item.met for sentence in item.needed]
+
+
+def transition_problems(*, instance, name: str, user=None) -> list[str]:
+    """Why the action `name` cannot be made yet (its conditions, and with `user` a
+    permission that carries words), one sentence each; empty when nothing is missing."""
+    return checklist_problems(transition_checklist(instance=instance, name=name, user=user))
 
 
 def transition_check(*, instance, name: str, user, reason: str = "") -> Callable:
