@@ -10,6 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from core.uploads import MAX_UPLOAD_SIZE, CheckedFileField, sniff_file_type
 from demo.commissions import demo_areas_seed
@@ -224,7 +225,7 @@ def test_the_date_of_the_evidence_is_required_and_not_in_the_future(client, offi
         "/staff/engagement/evidence/new/", evidence_data(dated_0="", dated_1="", dated_2="")
     )
     assert "Enter the date of the evidence" in response.content.decode()
-    tomorrow = datetime.date.today() + datetime.timedelta(days=2)
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     response = client.post(
         "/staff/engagement/evidence/new/",
         evidence_data(

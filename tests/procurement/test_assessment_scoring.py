@@ -6,7 +6,6 @@ import datetime as dt
 import re
 from decimal import Decimal
 from html import unescape
-from unittest import mock
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -45,8 +44,8 @@ def text_of(response) -> str:
     return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
 
 
-def now_is(*args):
-    return mock.patch("django.utils.timezone.now", return_value=dt.datetime(*args, tzinfo=LONDON))
+def london(*args) -> dt.datetime:
+    return dt.datetime(*args, tzinfo=LONDON)
 
 
 def score_url(assignment, suffix: str = "") -> str:
@@ -246,7 +245,7 @@ def test_declaration_errors_are_worded_and_nothing_typed_is_lost(client, setting
 
 
 def test_declaring_records_who_and_when_and_takes_conflicted_bids_away(
-    client, setting, panel_member, officer, django_capture_on_commit_callbacks
+    client, setting, panel_member, officer, django_capture_on_commit_callbacks, clock
 ):
     client.force_login(panel_member)
     partner = setting["partner"]
@@ -257,7 +256,8 @@ def test_declaring_records_who_and_when_and_takes_conflicted_bids_away(
         f"kind_{partner.pk}": "professional",
         f"description_{partner.pk}": "I am a trustee of Heysham Youth Hub.",
     }
-    with now_is(2026, 11, 26, 17), django_capture_on_commit_callbacks(execute=True):
+    clock.move_to(london(2026, 11, 26, 17))
+    with django_capture_on_commit_callbacks(execute=True):
         response = client.post(declare_url(setting["opportunity"]), data)
     assert response.status_code == 302
     assert response["Location"] == "/assessment/"
@@ -328,21 +328,21 @@ def test_declaring_again_is_refused_and_changes_nothing(client, setting, panel_m
 
 
 def test_a_later_declaration_does_not_overwrite_the_first(
-    client, setting, panel_member, mailoutbox
+    client, setting, panel_member, mailoutbox, clock
 ):
     client.force_login(panel_member)
-    with now_is(2026, 11, 26, 9):
-        declare_none(client, setting)
+    clock.move_to(london(2026, 11, 26, 9))
+    declare_none(client, setting)
     lune_org = setting["lune"].organisation
-    with now_is(2026, 11, 27, 14, 30):
-        response = client.post(
-            score_url(setting["lune_assignment"], "conflict/"),
-            {
-                "organisation": lune_org.pk,
-                "kind": "financial",
-                "description": "I found I hold shares in a company they contract.",
-            },
-        )
+    clock.move_to(london(2026, 11, 27, 14, 30))
+    response = client.post(
+        score_url(setting["lune_assignment"], "conflict/"),
+        {
+            "organisation": lune_org.pk,
+            "kind": "financial",
+            "description": "I found I hold shares in a company they contract.",
+        },
+    )
     assert response.status_code == 302
     about_lune = ConflictDeclaration.objects.filter(
         panel_member=setting["place"], organisation=lune_org
@@ -531,15 +531,15 @@ def test_the_send_page_lists_what_is_missing_and_refuses(client, declared):
     assert assignment.submitted_at is None
 
 
-def test_sending_the_scores_makes_them_final(client, declared):
+def test_sending_the_scores_makes_them_final(client, declared, clock):
     assignment = declared["lune_assignment"]
     questions = questions_of(declared["lune"])
     response = client.post(score_url(assignment), {**score_data(questions, [4, 3, 5]), "send": "1"})
     assert response["Location"] == score_url(assignment, "submit/")
     page = text_of(client.get(score_url(assignment, "submit/")))
     assert "Check your scores before you send them" in page
-    with now_is(2026, 11, 26, 16):
-        response = client.post(score_url(assignment, "submit/"), follow=True)
+    clock.move_to(london(2026, 11, 26, 16))
+    response = client.post(score_url(assignment, "submit/"), follow=True)
     page = text_of(response)
     assert "have been sent to the commissioning officer" in page
     assert "You sent these scores on 26 November 2026 at 4pm. They cannot be changed." in page

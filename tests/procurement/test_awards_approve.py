@@ -3,7 +3,6 @@ approved and dated, contracts get a standstill period, successful awards become
 agreements, and every bidder is emailed their feedback. The recommender may not approve."""
 
 import datetime as dt
-from unittest import mock
 
 import pytest
 from django.contrib.auth.models import Group
@@ -66,33 +65,33 @@ def test_successful_awards_become_agreements_and_the_others_do_not(approver):
     assert not Agreement.objects.filter(decision__bid=assessed.bids[2]).exists()
 
 
-def test_contract_standstill_skips_christmas_and_new_year(approver):
+def test_contract_standstill_skips_christmas_and_new_year(approver, clock):
     """Decided on Tuesday 22 December 2026: Christmas Day, the weekend, the Boxing Day
     substitute (Monday 28th), New Year's Day and the next weekend are not working days, so
     the 8th working day is Wednesday 6 January 2027."""
     assessed = awaiting_approval(funding_type="contract")
-    with mock.patch("django.utils.timezone.now", return_value=london(2026, 12, 22)):
-        approve(assessed, by=approver)
+    clock.move_to(london(2026, 12, 22))
+    approve(assessed, by=approver)
     for decision in decisions_of(assessed):
         assert decision.decided_on == dt.date(2026, 12, 22)
         assert decision.standstill_ends_on == dt.date(2027, 1, 6)
 
 
-def test_contract_standstill_skips_easter(approver):
+def test_contract_standstill_skips_easter(approver, clock):
     """Decided on Wednesday 24 March 2027: Good Friday and Easter Monday are skipped, so
     the 8th working day is Wednesday 7 April 2027."""
     assessed = awaiting_approval(funding_type="contract")
-    with mock.patch("django.utils.timezone.now", return_value=london(2027, 3, 24)):
-        approve(assessed, by=approver)
+    clock.move_to(london(2027, 3, 24))
+    approve(assessed, by=approver)
     assert {d.standstill_ends_on for d in decisions_of(assessed)} == {dt.date(2027, 4, 7)}
 
 
-def test_a_decision_late_in_the_evening_is_dated_in_london(approver):
+def test_a_decision_late_in_the_evening_is_dated_in_london(approver, clock):
     """11:30pm UTC on 30 June is 12:30am on 1 July in London (summer time)."""
     assessed = awaiting_approval(funding_type="contract")
     late = dt.datetime(2027, 6, 30, 23, 30, tzinfo=dt.UTC)
-    with mock.patch("django.utils.timezone.now", return_value=late):
-        approve(assessed, by=approver)
+    clock.move_to(late)
+    approve(assessed, by=approver)
     decision = decisions_of(assessed)[0]
     assert decision.decided_on == dt.date(2027, 7, 1)
     # Thursday 1 July: Friday 2 (1), Monday 5 to Friday 9 (2–6), Monday 12 (7), Tuesday 13 (8).
@@ -160,13 +159,11 @@ def test_the_email_never_names_the_panel_or_their_own_scores(
 
 
 def test_a_contract_email_gives_the_standstill_date_and_what_it_means(
-    approver, mailoutbox, django_capture_on_commit_callbacks
+    approver, mailoutbox, django_capture_on_commit_callbacks, clock
 ):
     assessed = awaiting_approval(funding_type="contract")
-    with (
-        mock.patch("django.utils.timezone.now", return_value=london(2026, 12, 22)),
-        django_capture_on_commit_callbacks(execute=True),
-    ):
+    clock.move_to(london(2026, 12, 22))
+    with django_capture_on_commit_callbacks(execute=True):
         approve(assessed, by=approver)
     assert len(mailoutbox) == 3
     for message in mailoutbox:

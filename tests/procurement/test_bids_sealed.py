@@ -6,7 +6,6 @@ import datetime as dt
 import io
 import re
 from html import unescape
-from unittest import mock
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -30,32 +29,30 @@ pytestmark = pytest.mark.django_db
 LONDON = ZoneInfo("Europe/London")
 
 
+def london(*args) -> dt.datetime:
+    return dt.datetime(*args, tzinfo=LONDON)
+
+
 def text_of(response) -> str:
     html = response.content.decode()
     return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
 
 
 @pytest.fixture
-def sealed():
-    """Three bids received for an opportunity closing at 5pm on 15 January 2027; it is
-    26 November 2026."""
+def sealed(clock):
+    """Three bids received at noon on 26 November 2026 for an opportunity closing at 5pm on
+    15 January 2027."""
     opportunity = OpportunityFactory(
-        opens_at=dt.datetime(2026, 11, 1, 9, tzinfo=LONDON),
-        closes_at=dt.datetime(2027, 1, 15, 17, tzinfo=LONDON),
-        published_at=dt.datetime(2026, 11, 1, 9, tzinfo=LONDON),
+        opens_at=london(2026, 11, 1, 9),
+        closes_at=london(2027, 1, 15, 17),
+        published_at=london(2026, 11, 1, 9),
     )
-    with mock.patch(
-        "django.utils.timezone.now", return_value=dt.datetime(2026, 11, 26, 12, tzinfo=LONDON)
-    ):
-        bids = [submitted_bid(opportunity=opportunity) for _ in range(3)]
+    clock.move_to(london(2026, 11, 26, 12))
+    bids = [submitted_bid(opportunity=opportunity) for _ in range(3)]
     BidFactory(opportunity=opportunity)  # a draft: not received
     for bid in bids:
         attachment_add(bid)
     return opportunity, bids
-
-
-def now_is(*args):
-    return mock.patch("django.utils.timezone.now", return_value=dt.datetime(*args, tzinfo=LONDON))
 
 
 def sealed_urls(bid) -> list[str]:
@@ -70,34 +67,34 @@ def sealed_urls(bid) -> list[str]:
 
 
 @pytest.mark.parametrize("role", [Role.OFFICER, Role.APPROVER, Role.ADMINISTRATOR])
-def test_staff_see_only_how_many_bids_before_the_deadline(client, sealed, role):
+def test_staff_see_only_how_many_bids_before_the_deadline(client, sealed, role, clock):
     opportunity, bids = sealed
     client.force_login(UserFactory(roles=[role], is_staff=True))
-    with now_is(2026, 11, 26, 13):
-        page = text_of(client.get(f"/staff/opportunities/{opportunity.pk}/bids/"))
-        assert "3 bids received. Bids are sealed until 5pm on 15 January 2027." in page
-        for bid in bids:
-            assert bid.reference not in page
-            assert bid.organisation.name not in page
-        for url in sealed_urls(bids[0]):
-            assert client.get(url).status_code in (403, 404), url
+    clock.move_to(london(2026, 11, 26, 13))
+    page = text_of(client.get(f"/staff/opportunities/{opportunity.pk}/bids/"))
+    assert "3 bids received. Bids are sealed until 5pm on 15 January 2027." in page
+    for bid in bids:
+        assert bid.reference not in page
+        assert bid.organisation.name not in page
+    for url in sealed_urls(bids[0]):
+        assert client.get(url).status_code in (403, 404), url
 
 
-def test_a_superuser_cannot_open_a_sealed_bid_either(client, sealed):
+def test_a_superuser_cannot_open_a_sealed_bid_either(client, sealed, clock):
     _, bids = sealed
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
-    with now_is(2026, 11, 26, 13):
-        for url in sealed_urls(bids[0]):
-            assert client.get(url).status_code in (403, 404), url
+    clock.move_to(london(2026, 11, 26, 13))
+    for url in sealed_urls(bids[0]):
+        assert client.get(url).status_code in (403, 404), url
 
 
-def test_the_admin_list_shows_only_that_sealed_bids_exist(client, sealed):
+def test_the_admin_list_shows_only_that_sealed_bids_exist(client, sealed, clock):
     _, bids = sealed
     bids[0].title = "A secret project title"
     bids[0].save()
     client.force_login(UserFactory(roles=[Role.ADMINISTRATOR], is_staff=True))
-    with now_is(2026, 11, 26, 13):
-        response = client.get(reverse("admin:procurement_bid_changelist"))
+    clock.move_to(london(2026, 11, 26, 13))
+    response = client.get(reverse("admin:procurement_bid_changelist"))
     assert response.status_code == 200
     page = text_of(response)
     assert bids[0].reference in page
@@ -106,68 +103,68 @@ def test_the_admin_list_shows_only_that_sealed_bids_exist(client, sealed):
 
 
 @pytest.mark.parametrize("role", [Role.OFFICER, Role.APPROVER, Role.ADMINISTRATOR])
-def test_after_the_deadline_staff_read_the_bids(client, sealed, role):
+def test_after_the_deadline_staff_read_the_bids(client, sealed, role, clock):
     opportunity, bids = sealed
     partner_add(bids[0], OrganisationFactory(name="Carnforth Youth Hub"), confirmed=True)
-    with now_is(2027, 1, 15, 17, 0, 1):
-        client.force_login(UserFactory(roles=[role], is_staff=True))
-        page = text_of(client.get(f"/staff/opportunities/{opportunity.pk}/bids/"))
-        assert "3 bids received" in page
-        for bid in bids:
-            assert bid.reference in page and bid.organisation.name in page
-        assert "£45,000" in page
-        assert "Carnforth Youth Hub" in page
-        bid = bids[0]
-        detail = client.get(f"/bids/{bid.pk}/")
-        assert detail.status_code == 200
-        assert "Money advice in Morecambe" in text_of(detail)
-        assert "Reopen" not in text_of(detail) and "Withdraw" not in text_of(detail)
-        attachment = bid.attachments.get()
-        assert client.get(f"/bids/{bid.pk}/attachments/{attachment.pk}/").status_code == 200
-        assert client.get(f"/bids/{bid.pk}/edit/").status_code == 403
-        assert client.get(f"/bids/{bid.pk}/actions/withdraw/").status_code == 403
-        export = client.get(f"/staff/opportunities/{opportunity.pk}/bids.csv")
-        assert export.status_code == 200
+    clock.move_to(london(2027, 1, 15, 17, 0, 1))
+    client.force_login(UserFactory(roles=[role], is_staff=True))
+    page = text_of(client.get(f"/staff/opportunities/{opportunity.pk}/bids/"))
+    assert "3 bids received" in page
+    for bid in bids:
+        assert bid.reference in page and bid.organisation.name in page
+    assert "£45,000" in page
+    assert "Carnforth Youth Hub" in page
+    bid = bids[0]
+    detail = client.get(f"/bids/{bid.pk}/")
+    assert detail.status_code == 200
+    assert "Money advice in Morecambe" in text_of(detail)
+    assert "Reopen" not in text_of(detail) and "Withdraw" not in text_of(detail)
+    attachment = bid.attachments.get()
+    assert client.get(f"/bids/{bid.pk}/attachments/{attachment.pk}/").status_code == 200
+    assert client.get(f"/bids/{bid.pk}/edit/").status_code == 403
+    assert client.get(f"/bids/{bid.pk}/actions/withdraw/").status_code == 403
+    export = client.get(f"/staff/opportunities/{opportunity.pk}/bids.csv")
+    assert export.status_code == 200
 
 
-def test_the_admin_change_page_opens_after_the_deadline_read_only(client, sealed):
+def test_the_admin_change_page_opens_after_the_deadline_read_only(client, sealed, clock):
     _, bids = sealed
-    with now_is(2027, 1, 16, 9):
-        client.force_login(UserFactory(roles=[Role.ADMINISTRATOR], is_staff=True))
-        response = client.get(reverse("admin:procurement_bid_change", args=[bids[0].pk]))
+    clock.move_to(london(2027, 1, 16, 9))
+    client.force_login(UserFactory(roles=[Role.ADMINISTRATOR], is_staff=True))
+    response = client.get(reverse("admin:procurement_bid_change", args=[bids[0].pk]))
     assert response.status_code == 200
     assert "Money advice in Morecambe" in text_of(response)
     assert 'name="_save"' not in response.content.decode()
 
 
-def test_drafts_are_never_opened_by_staff(client, sealed):
+def test_drafts_are_never_opened_by_staff(client, sealed, clock):
     opportunity, _ = sealed
     draft = opportunity.bids.get(state="draft")
-    with now_is(2027, 1, 16, 9):
-        client.force_login(UserFactory(roles=[Role.OFFICER]))
-        assert client.get(f"/bids/{draft.pk}/").status_code == 403
-        assert draft.reference not in text_of(
-            client.get(f"/staff/opportunities/{opportunity.pk}/bids/")
-        )
+    clock.move_to(london(2027, 1, 16, 9))
+    client.force_login(UserFactory(roles=[Role.OFFICER]))
+    assert client.get(f"/bids/{draft.pk}/").status_code == 403
+    assert draft.reference not in text_of(
+        client.get(f"/staff/opportunities/{opportunity.pk}/bids/")
+    )
 
 
-def test_panel_members_are_refused_before_and_after(client, sealed):
+def test_panel_members_are_refused_before_and_after(client, sealed, clock):
     opportunity, bids = sealed
     panel = UserFactory(roles=[Role.PANEL_MEMBER])
     for moment in ((2026, 11, 26, 13), (2027, 1, 16, 9)):
-        with now_is(*moment):
-            client.force_login(panel)
-            assert client.get(f"/staff/opportunities/{opportunity.pk}/bids/").status_code == 403
-            assert client.get(f"/bids/{bids[0].pk}/").status_code == 403
+        clock.move_to(london(*moment))
+        client.force_login(panel)
+        assert client.get(f"/staff/opportunities/{opportunity.pk}/bids/").status_code == 403
+        assert client.get(f"/bids/{bids[0].pk}/").status_code == 403
 
 
-def test_the_csv_export_holds_the_bids_received(client, sealed):
+def test_the_csv_export_holds_the_bids_received(client, sealed, clock):
     opportunity, bids = sealed
     bids[0].title = '=HYPERLINK("http://evil")'
     bids[0].save()
-    with now_is(2027, 1, 16, 9):
-        client.force_login(UserFactory(roles=[Role.OFFICER]))
-        response = client.get(f"/staff/opportunities/{opportunity.pk}/bids.csv")
+    clock.move_to(london(2027, 1, 16, 9))
+    client.force_login(UserFactory(roles=[Role.OFFICER]))
+    response = client.get(f"/staff/opportunities/{opportunity.pk}/bids.csv")
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment;" in response["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
