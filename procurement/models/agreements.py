@@ -106,7 +106,7 @@ class Agreement(ConcurrentTransitionMixin, models.Model):
 
     def has_monitoring_schedule(self) -> bool:
         """The monitoring schedule has at least one return due."""
-        return self.returns_due.exists()
+        return self.monitoring_returns.exists()
 
     def has_targets(self) -> bool:
         """The success measures and their targets are in the agreement."""

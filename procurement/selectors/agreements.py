@@ -72,7 +72,7 @@ def agreement_terms(*, agreement: Agreement) -> dict:
                 "period_end": row.period_end.isoformat(),
                 "due_on": row.due_on.isoformat(),
             }
-            for row in agreement.returns_due.all()
+            for row in agreement.monitoring_returns.all()
         ],
     }
 

@@ -22,6 +22,7 @@ from core.models import User
 from core.rules import is_officer
 from core.templatetags.portal import govuk_date, money
 from core.transitions import transition_check, transition_from_state
+from monitoring.models import MonitoringReturn, ReturnState
 from procurement import rules as procurement_rules
 from procurement.models import (
     MONTHS_OF_FREQUENCY,
@@ -30,7 +31,6 @@ from procurement.models import (
     AgreementTarget,
     AgreementVersion,
     AwardDecision,
-    MonitoringReturnDue,
     PaymentInstalment,
     Variation,
 )
@@ -77,26 +77,62 @@ def monitoring_periods(
     return periods
 
 
-def monitoring_schedule_generate(
-    *, agreement: Agreement, after: datetime.date | None = None
-) -> list[MonitoringReturnDue]:
-    """Replace the agreement's monitoring returns due with those its dates and frequency
-    call for. With `after`, returns due on or before that day are kept as they are and only
-    later ones are replaced (a variation does not rewrite returns already due)."""
-    existing = agreement.returns_due.all()
-    if after is not None:
-        existing = existing.filter(due_on__gt=after)
-    existing.delete()
-    rows = [
-        MonitoringReturnDue(agreement=agreement, period_start=start, period_end=end, due_on=due)
-        for start, end, due in monitoring_periods(
-            starts_on=agreement.starts_on,
-            ends_on=agreement.ends_on,
-            frequency=agreement.monitoring_frequency,
-        )
-        if after is None or due > after
-    ]
-    return MonitoringReturnDue.objects.bulk_create(rows)
+def monitoring_schedule_generate(*, agreement: Agreement) -> list[MonitoringReturn]:
+    """Make the agreement's monitoring returns those its dates and frequency call for: one
+    per period (see `monitoring_periods`).
+
+    Only returns not yet started are touched: a return the provider has started, sent or
+    had accepted is never removed or changed, and no return is made for a period that
+    overlaps one of them. Returns not started are given their period's new end and due
+    date, made for new periods (an end date moved later) and removed for periods that no
+    longer exist (an end date moved earlier)."""
+    returns = list(agreement.monitoring_returns.all())
+    started = [r for r in returns if r.state != ReturnState.DUE]
+    not_started = {r.period_start: r for r in returns if r.state == ReturnState.DUE}
+    kept, made = set(), []
+    periods = monitoring_periods(
+        starts_on=agreement.starts_on,
+        ends_on=agreement.ends_on,
+        frequency=agreement.monitoring_frequency,
+    )
+    for start, end, due in periods:
+        if any(r.period_start <= end and r.period_end >= start for r in started):
+            continue
+        existing = not_started.get(start)
+        if existing is None:
+            made.append(
+                MonitoringReturn(
+                    agreement=agreement, period_start=start, period_end=end, due_on=due
+                )
+            )
+            continue
+        kept.add(existing.pk)
+        if (existing.period_end, existing.due_on) != (end, due):
+            existing.period_end, existing.due_on = end, due
+            existing.save(update_fields=["period_end", "due_on", "updated_at"])
+    gone = [r.pk for r in not_started.values() if r.pk not in kept]
+    MonitoringReturn.objects.filter(pk__in=gone, state=ReturnState.DUE).delete()
+    MonitoringReturn.objects.bulk_create(made)
+    return list(agreement.monitoring_returns.all())
+
+
+def payments_made_relink(*, agreement: Agreement) -> None:
+    """After the payment schedule is made again (a variation), link what was paid and what
+    is held to the new instalment on the same date: paid stays paid, held stays held."""
+    instalments: dict[datetime.date, list[PaymentInstalment]] = {}
+    for instalment in agreement.payments.all():
+        instalments.setdefault(instalment.due_on, []).append(instalment)
+    for paid in agreement.payments_made.filter(instalment__isnull=True):
+        candidates = instalments.get(paid.scheduled_on) or []
+        if candidates:
+            paid.instalment = candidates.pop(0)
+            paid.save(update_fields=["instalment"])
+    holds = agreement.payment_holds.filter(instalment__isnull=True, released_at__isnull=True)
+    for hold in holds:
+        candidates = [p for p in agreement.payments.all() if p.due_on == hold.scheduled_on]
+        if candidates:
+            hold.instalment = candidates[0]
+            hold.save(update_fields=["instalment"])
 
 
 def payment_schedule_default(
@@ -597,9 +633,9 @@ def variation_approve(
 ) -> Variation:
     """An approver who did not propose it approves the variation, and in the same
     transaction the agreement changes: its amount, end date, payments and targets become
-    those proposed, the monitoring returns due after today are made again for the new end
-    date, and its version goes up by one with the new terms kept. Earlier versions are kept
-    exactly as they were. The proposer is emailed.
+    those proposed, monitoring returns not yet started are added or removed for the new end
+    date (what was paid or held stays so), and its version goes up by one with the new
+    terms kept. Earlier versions are kept exactly as they were. The proposer is emailed.
 
     Raises VariationChanged, PermissionDenied and TransitionNotAllowed like
     `variation_transition`.
@@ -640,6 +676,7 @@ def _variation_apply(*, agreement: Agreement, variation: Variation, user: User) 
         )
         for row in changes["payments"]
     )
+    payments_made_relink(agreement=agreement)
     new_targets = {int(tid): Decimal(value) for tid, value in changes.get("targets", {}).items()}
     for target in agreement.targets.filter(pk__in=list(new_targets)):
         if target.target != new_targets[target.pk]:
@@ -647,7 +684,7 @@ def _variation_apply(*, agreement: Agreement, variation: Variation, user: User) 
             target.save(update_fields=["target"])
     agreement.version += 1
     agreement.save()
-    monitoring_schedule_generate(agreement=agreement, after=timezone.localdate())
+    monitoring_schedule_generate(agreement=agreement)
     AgreementVersion.objects.create(
         agreement=agreement,
         number=agreement.version,

@@ -114,7 +114,7 @@ def test_default_payments_are_quarterly_in_advance_and_add_up_exactly():
 
 def test_monitoring_schedule_follows_the_frequency():
     agreement = agreement_made().agreement
-    returns = list(agreement.returns_due.all())
+    returns = list(agreement.monitoring_returns.all())
     assert len(returns) == 12
     first = returns[0]
     assert (first.period_start, first.period_end, first.due_on) == (

@@ -132,7 +132,7 @@ def test_changing_the_frequency_or_dates_makes_the_monitoring_schedule_again(cli
         "special_conditions": agreement.special_conditions,
     }
     assert client.post(f"/staff/agreements/{agreement.pk}/edit/", data).status_code == 302
-    returns = list(agreement.returns_due.all())
+    returns = list(agreement.monitoring_returns.all())
     assert [(r.period_start, r.period_end, r.due_on) for r in returns] == [
         (dt.date(2027, 4, 1), dt.date(2027, 9, 30), dt.date(2027, 10, 30)),
         (dt.date(2027, 10, 1), dt.date(2028, 3, 31), dt.date(2028, 4, 30)),

@@ -217,8 +217,8 @@ def test_an_approved_variation_makes_version_2_and_keeps_version_1(
     assert agreement.payments.count() == 13 and agreement.payments_add_up()
     assert agreement.targets.get(year=3).target == Decimal("350")
     # Monitoring returns due after today are made again for the new end date.
-    assert agreement.returns_due.last().period_end == dt.date(2030, 9, 30)
-    assert agreement.returns_due.count() == 14
+    assert agreement.monitoring_returns.last().period_end == dt.date(2030, 9, 30)
+    assert agreement.monitoring_returns.count() == 14
     variation.refresh_from_db()
     assert variation.state == VariationState.APPROVED and variation.decided_by == approver
 
