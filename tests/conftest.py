@@ -21,21 +21,36 @@ success_measure_library = importlib.import_module(
 # Greenwich Mean Time, with bank holidays and a year-end ahead of it.
 FROZEN_NOW = dt.datetime(2026, 11, 26, 10, 0, tzinfo=ZoneInfo("Europe/London"))
 
+_run_clock: time_machine.travel | None = None
+
+
+def pytest_configure(config):
+    """From before the test modules are imported until the run ends, the clock starts at
+    FROZEN_NOW and runs on: whatever is worked out while collecting (parametrize arguments,
+    module constants) or in a session fixture (the test database, the live server, Chromium)
+    never sees the machine's date. Each test then stands still on `clock`."""
+    global _run_clock
+    _run_clock = time_machine.travel(FROZEN_NOW, tick=True)
+    _run_clock.start()
+
+
+def pytest_unconfigure(config):
+    if _run_clock is not None:
+        _run_clock.stop()
+
 
 @pytest.fixture(autouse=True)
 def clock():
     """The fixed clock, in force for every test: it is 10am on Thursday 26 November 2026 in
     Europe/London for the test, its fixtures, the live server's threads and anything they call
-    (`timezone.now()`, `datetime.now()`, `date.today()`, `time.time()`), whatever the machine's
-    date. Time stands still unless the test moves it: `clock.move_to(a_datetime)`,
-    `clock.shift(dt.timedelta(days=1))`. Ask for `clock` by name only to move it.
+    (`timezone.now()`, `timezone.localdate()`, `datetime.now()`, `date.today()`,
+    `time.time()`), whatever the machine's date. Time stands still unless the test moves it:
+    `clock.move_to(a_datetime)`, `clock.shift(dt.timedelta(days=1))`. Ask for `clock` by name
+    only to move it; never patch `timezone.now` (tests/test_clock.py refuses it).
 
     Monotonic clocks (`time.monotonic`, `time.sleep`, timeouts) are not frozen, so threads,
     the live server and Playwright's waits work as usual. A test that needs time to pass on
-    its own says `clock.move_to(timezone.now(), tick=True)`.
-
-    tests/test_clock.py fails if a test reads the real clock or builds its "today" before this
-    fixture is in force."""
+    its own says `clock.move_to(timezone.now(), tick=True)`."""
     with time_machine.travel(FROZEN_NOW, tick=False) as traveller:
         yield traveller
 

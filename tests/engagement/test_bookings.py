@@ -134,13 +134,14 @@ def test_cannot_book_twice(client, provider_user):
 @pytest.mark.parametrize(
     ("event_kwargs", "message"),
     [
-        ({"starts_at": in_days(-1)}, "This event has already started"),
-        ({"bookings_open": False}, "Bookings for this event are closed"),
+        # Dates are worked out in the test, on its clock, not while the module is collected.
+        (lambda: {"starts_at": in_days(-1)}, "This event has already started"),
+        (lambda: {"bookings_open": False}, "Bookings for this event are closed"),
     ],
     ids=["past", "closed"],
 )
 def test_cannot_book_a_past_or_closed_event(client, provider_user, event_kwargs, message):
-    event = EventFactory(**event_kwargs)
+    event = EventFactory(**event_kwargs())
     client.force_login(provider_user)
 
     response = book(client, event)
