@@ -1,10 +1,12 @@
 """The confirmation page for one lifecycle action, shared by every record with a state
 machine (commissions, plans, bids, agreements, variations).
 
-GET shows what the action does; POST makes it through the app's transition service. The
-actions offered come from the state machine: a crafted request for an action that does
-not exist gets 404, one this person may not make 403, and one the record's state does not
-allow now a message on the record's page. Nothing changes in any of those cases.
+GET shows what the action does (the transition's `custom["explanation"]`); POST makes it
+through the app's transition service. The actions offered come from the state machine: a
+crafted request for an action that does not exist gets 404, one this person may not make
+403, and one the record's state or conditions do not allow now a message on the record's
+page (what is still needed, from `transition_checklist`). Nothing changes in any of those
+cases.
 """
 
 from django.contrib import messages
@@ -15,7 +17,11 @@ from django.views.generic import FormView
 from django_fsm import Transition, TransitionNotAllowed
 
 from core.forms import TransitionForm
-from core.transitions import transition_spec_available
+from core.transitions import (
+    transition_from_state,
+    transition_problems,
+    transition_spec_available,
+)
 
 
 class TransitionConfirmView(FormView):
@@ -81,9 +87,31 @@ class TransitionConfirmView(FormView):
             f"“{self.get_object().get_state_display()}”. Nothing has been changed."
         )
 
+    def still_needed_message(self, problems: list[str]) -> str:
+        """What to say when the record's state allows the action but some of its conditions
+        are not met yet: `problems` are what is still needed, from its checklist."""
+        label = self.spec_label()
+        return (
+            f"You cannot {label[0].lower()}{label[1:]} yet. Still needed: "
+            + "; ".join(sentence[0].lower() + sentence[1:].rstrip(".") for sentence in problems)
+            + ". Nothing has been changed."
+        )
+
+    def spec_label(self) -> str:
+        spec = transition_from_state(instance=self.get_object(), name=self.kwargs["name"])
+        return spec.custom.get("label", spec.name) if spec else self.kwargs["name"]
+
     def unavailable_response(self):
-        """The answer when the record's state or a condition does not allow the action now."""
-        messages.error(self.request, self.unavailable_message())
+        """The answer when the record's state or a condition does not allow the action now:
+        what is still needed when the state allows it, otherwise why the state does not."""
+        record, name = self.get_object(), self.kwargs["name"]
+        problems = (
+            transition_problems(instance=record, name=name)
+            if transition_from_state(instance=record, name=name)
+            else []
+        )
+        message = self.still_needed_message(problems) if problems else self.unavailable_message()
+        messages.error(self.request, message)
         return redirect(self.get_success_url())
 
     def not_allowed_message(self) -> str:
@@ -168,7 +196,7 @@ class TransitionConfirmView(FormView):
         state_labels = dict(record._meta.get_field("state").flatchoices)
         return super().get_context_data(
             spec=self.spec,
-            explanation=(self.spec.method.__doc__ or "").strip(),
+            explanation=self.spec.custom.get("explanation", ""),
             target_label=state_labels.get(self.spec.target, self.spec.target),
             back_url=self.get_success_url(),
             **kwargs,

@@ -2,7 +2,9 @@
 
 import rules
 
+from commissioning import rules as commission_rules
 from core.rules import is_administrator, is_approver, is_officer, is_panel_member
+from core.transitions import condition
 
 
 @rules.predicate
@@ -74,6 +76,44 @@ rules.add_perm("procurement.manage_opportunities", is_officer | is_administrator
 def can_act_for_bid(bid, user) -> bool:
     """A member of the lead organisation."""
     return act_for_bid.test(user, bid)
+
+
+# --- Opportunities -------------------------------------------------------------------------
+
+
+def _opening_moves_commission(opportunity) -> bool:
+    return opportunity.specification.commission.state == "approved"
+
+
+def _publish_label(opportunity) -> str:
+    if _opening_moves_commission(opportunity):
+        return "You lead the commission: opening the opportunity moves it to procurement"
+    return "You manage opportunities"
+
+
+def _publish_needed(opportunity) -> str:
+    if _opening_moves_commission(opportunity):
+        lead = opportunity.specification.commission.lead_officer
+        return (
+            f"Only the commission’s lead officer, {lead.get_full_name()}, can publish this "
+            "opportunity: opening it moves the commission to procurement"
+        )
+    return "Only commissioning officers and administrators can publish opportunities"
+
+
+@condition(_publish_label, needed=_publish_needed)
+def can_publish_opportunity(opportunity, user) -> bool:
+    """Someone who manages opportunities; while the commission's plan is only approved, its
+    lead officer alone, since opening the opportunity moves the commission to procurement."""
+    if not user.has_perm("procurement.manage_opportunities"):
+        return False
+    commission = opportunity.specification.commission
+    return not _opening_moves_commission(opportunity) or commission_rules.can_lead(commission, user)
+
+
+def can_manage_opportunity(opportunity, user) -> bool:
+    """A commissioning officer or administrator."""
+    return user.has_perm("procurement.manage_opportunities")
 
 
 # --- Assessment ----------------------------------------------------------------------------

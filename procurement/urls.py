@@ -94,8 +94,15 @@ urlpatterns = [
     ),
     path(
         "staff/opportunities/<int:pk>/publish/",
-        opportunities.OpportunityPublishView.as_view(),
+        opportunities.OpportunityTransitionView.as_view(),
+        {"name": "publish"},
         name="opportunity_publish",
+    ),
+    path(
+        "staff/opportunities/<int:pk>/close/",
+        opportunities.OpportunityTransitionView.as_view(),
+        {"name": "close"},
+        name="opportunity_close",
     ),
     path(
         "staff/opportunities/<int:pk>/clarifications/",

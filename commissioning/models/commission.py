@@ -2,8 +2,8 @@
 
 Its lifecycle is a django-fsm-2 state machine. Each transition names who may make it
 (`permission=`, a rule in `commissioning/rules.py`) and what must be true first
-(`conditions=`, pure methods whose docstrings say what they guard and are shown to the
-officer as "what is missing"). Transitions are logged (who, when, from, to, why) by
+(`conditions=`, pure methods; `@condition` gives each the sentence the officer reads on the
+commission's page, ticked or missing). Transitions are logged (who, when, from, to, why) by
 django-fsm-log; `commissioning.services.commission_transition` is the one way to run them.
 """
 
@@ -14,6 +14,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 
 from commissioning import rules as commission_rules
+from core.transitions import condition
 
 
 class CommissionState(models.TextChoices):
@@ -153,57 +154,69 @@ class Commission(ConcurrentTransitionMixin, models.Model):
     def stage(self) -> str:
         return STAGE_OF_STATE[self.state]
 
-    # --- Conditions: pure, side-effect free; their docstrings are shown to officers ----------
+    # --- Conditions: pure, side-effect free; `@condition` says what each guards ----------------
 
+    @condition("At least one piece of needs-assessment evidence is linked to the commission.")
     def has_needs_evidence(self) -> bool:
-        """At least one piece of needs-assessment evidence is linked to the commission."""
         return self.evidence_items.exists()
 
+    @condition("At least one gap is recorded in the gap analysis.")
     def has_gap_analysis(self) -> bool:
-        """At least one gap is recorded in the gap analysis."""
         return self.gaps.exists()
 
+    @condition(
+        "One option in the options appraisal is recorded as recommended, with its rationale."
+    )
     def has_recommended_option(self) -> bool:
-        """One option in the options appraisal is recorded as recommended, with its rationale."""
         return self.options.filter(is_recommended=True).exists()
 
+    @condition(
+        "At least one service specification is complete: outcomes, success measures with "
+        "targets, budget, duration and eligibility."
+    )
     def has_complete_specification(self) -> bool:
-        """At least one service specification is complete: outcomes, success measures with
-        targets, budget, duration and eligibility."""
         specifications = self.specifications.prefetch_related("outcomes", "measures__targets")
         return any(specification.is_complete for specification in specifications)
 
+    @condition("The Commissioning Plan that includes its specification is published.")
     def has_published_plan(self) -> bool:
-        """The Commissioning Plan that includes its specification is published."""
         return self.specifications.filter(plans__state="published").exists()
 
     # The Do stage's conditions read procurement's records through its selectors.
 
+    @condition(
+        "At least one opportunity was published for the commission, and every one of them "
+        "has passed its deadline."
+    )
     def bidding_has_closed(self) -> bool:
-        """At least one opportunity was published for the commission, and every one of them
-        has passed its deadline."""
         from procurement.selectors.assessment import commission_bidding_has_closed
 
         return commission_bidding_has_closed(commission=self)
 
+    @condition(
+        "Every bid received is assigned to a panel member, and every panel member has "
+        "submitted all their scores for the bids assigned to them."
+    )
     def scores_are_complete(self) -> bool:
-        """Every bid received is assigned to a panel member, and every panel member has
-        submitted all their scores for the bids assigned to them."""
         from procurement.selectors.assessment import commission_scores_are_complete
 
         return commission_scores_are_complete(commission=self)
 
+    @condition(
+        "Every declared conflict of interest has been dealt with: the bid reassigned to "
+        "another panel member, or the reason recorded why no one else is needed."
+    )
     def conflicts_are_resolved(self) -> bool:
-        """Every declared conflict of interest has been dealt with: the bid reassigned to
-        another panel member, or the reason recorded why no one else is needed."""
         from procurement.selectors.assessment import commission_conflicts_are_resolved
 
         return commission_conflicts_are_resolved(commission=self)
 
+    @condition(
+        "Every bid received has a moderated score for every question and a recommendation: "
+        "an award with its amount, or the reasons it was not successful; and the awards for "
+        "each opportunity fit within its budget."
+    )
     def has_award_recommendation(self) -> bool:
-        """Every bid received has a moderated score for every question and a recommendation:
-        an award with its amount, or the reasons it was not successful; and the awards for
-        each opportunity fit within its budget."""
         from procurement.selectors.moderation import commission_has_award_recommendation
 
         return commission_has_award_recommendation(commission=self)
@@ -217,10 +230,13 @@ class Commission(ConcurrentTransitionMixin, models.Model):
         source=S.DRAFT,
         target=S.UNDERSTANDING,
         permission=commission_rules.can_lead,
-        custom={"label": "Start understanding needs"},
+        custom={
+            "label": "Start understanding needs",
+            "explanation": "Begin engagement, local assessment and mapping of existing provision.",
+        },
     )
     def start_understanding(self, by=None, description=None):
-        """Begin engagement, local assessment and mapping of existing provision."""
+        pass
 
     @fsm_log_by
     @fsm_log_description
@@ -230,10 +246,13 @@ class Commission(ConcurrentTransitionMixin, models.Model):
         target=S.PLANNING,
         permission=commission_rules.can_lead,
         conditions=[has_needs_evidence, has_gap_analysis],
-        custom={"label": "Move to planning"},
+        custom={
+            "label": "Move to planning",
+            "explanation": "Needs and gaps are understood: appraise options and design services.",
+        },
     )
     def start_planning(self, by=None, description=None):
-        """Needs and gaps are understood: appraise options and design services."""
+        pass
 
     @fsm_log_by
     @fsm_log_description
@@ -243,10 +262,12 @@ class Commission(ConcurrentTransitionMixin, models.Model):
         target=S.PLAN_APPROVAL,
         permission=commission_rules.can_lead,
         conditions=[has_recommended_option, has_complete_specification],
-        custom={"label": "Ask for plan approval"},
+        custom={
+            "label": "Ask for plan approval",
+            "explanation": "Send the options appraisal and specifications to an approver.",
+        },
     )
     def request_plan_approval(self, by=None, description=None):
-        """Send the options appraisal and specifications to an approver."""
         self.plan_requested_by = by
 
     @fsm_log_by
@@ -256,10 +277,13 @@ class Commission(ConcurrentTransitionMixin, models.Model):
         source=S.PLAN_APPROVAL,
         target=S.APPROVED,
         permission=commission_rules.can_approve_plan,
-        custom={"label": "Approve the plan"},
+        custom={
+            "label": "Approve the plan",
+            "explanation": "An approver who did not ask for approval signs the plan off.",
+        },
     )
     def approve_plan(self, by=None, description=None):
-        """An approver who did not ask for approval signs the plan off."""
+        pass
 
     @fsm_log_by
     @fsm_log_description
@@ -268,10 +292,15 @@ class Commission(ConcurrentTransitionMixin, models.Model):
         source=S.PLAN_APPROVAL,
         target=S.PLANNING,
         permission=commission_rules.can_approve_plan,
-        custom={"label": "Return the plan", "reason_required": True, "secondary": True},
+        custom={
+            "label": "Return the plan",
+            "reason_required": True,
+            "secondary": True,
+            "explanation": "The approver sends the plan back with reasons.",
+        },
     )
     def return_plan(self, by=None, description=None):
-        """The approver sends the plan back with reasons."""
+        pass
 
     @fsm_log_by
     @fsm_log_description
@@ -281,10 +310,13 @@ class Commission(ConcurrentTransitionMixin, models.Model):
         target=S.PROCUREMENT,
         permission=commission_rules.can_lead,
         conditions=[has_published_plan],
-        custom={"label": "Start procurement"},
+        custom={
+            "label": "Start procurement",
+            "explanation": "Publish the opportunity and invite bids.",
+        },
     )
     def start_procurement(self, by=None, description=None):
-        """Publish the opportunity and invite bids."""
+        pass
 
     @fsm_log_by
     @fsm_log_description
@@ -294,10 +326,13 @@ class Commission(ConcurrentTransitionMixin, models.Model):
         target=S.ASSESSMENT,
         permission=commission_rules.can_lead,
         conditions=[bidding_has_closed],
-        custom={"label": "Start assessment"},
+        custom={
+            "label": "Start assessment",
+            "explanation": "Bidding has closed: the panel assesses the bids.",
+        },
     )
     def start_assessment(self, by=None, description=None):
-        """Bidding has closed: the panel assesses the bids."""
+        pass
 
     @fsm_log_by
     @fsm_log_description
@@ -307,10 +342,12 @@ class Commission(ConcurrentTransitionMixin, models.Model):
         target=S.AWARD_APPROVAL,
         permission=commission_rules.can_lead,
         conditions=[scores_are_complete, conflicts_are_resolved, has_award_recommendation],
-        custom={"label": "Recommend awards for approval"},
+        custom={
+            "label": "Recommend awards for approval",
+            "explanation": "Send the recommended awards to an approver.",
+        },
     )
     def request_award_approval(self, by=None, description=None):
-        """Send the recommended awards to an approver."""
         self.award_requested_by = by
 
     @fsm_log_by
@@ -320,10 +357,14 @@ class Commission(ConcurrentTransitionMixin, models.Model):
         source=S.AWARD_APPROVAL,
         target=S.DELIVERY,
         permission=commission_rules.can_approve_award,
-        custom={"label": "Approve the awards"},
+        custom={
+            "label": "Approve the awards",
+            "explanation": "An approver who did not recommend the awards approves them; delivery "
+            "starts.",
+        },
     )
     def approve_awards(self, by=None, description=None):
-        """An approver who did not recommend the awards approves them; delivery starts."""
+        pass
 
     @fsm_log_by
     @fsm_log_description
@@ -332,10 +373,15 @@ class Commission(ConcurrentTransitionMixin, models.Model):
         source=S.AWARD_APPROVAL,
         target=S.ASSESSMENT,
         permission=commission_rules.can_approve_award,
-        custom={"label": "Return the recommendation", "reason_required": True, "secondary": True},
+        custom={
+            "label": "Return the recommendation",
+            "reason_required": True,
+            "secondary": True,
+            "explanation": "The approver sends the award recommendation back with reasons.",
+        },
     )
     def return_awards(self, by=None, description=None):
-        """The approver sends the award recommendation back with reasons."""
+        pass
 
     @fsm_log_by
     @fsm_log_description
@@ -344,10 +390,13 @@ class Commission(ConcurrentTransitionMixin, models.Model):
         source=S.DELIVERY,
         target=S.REVIEW,
         permission=commission_rules.can_lead,
-        custom={"label": "Start review"},
+        custom={
+            "label": "Start review",
+            "explanation": "Delivery has run its course: evaluate impact and lessons learned.",
+        },
     )
     def start_review(self, by=None, description=None):
-        """Delivery has run its course: evaluate impact and lessons learned."""
+        pass
 
     @fsm_log_by
     @fsm_log_description
@@ -356,10 +405,13 @@ class Commission(ConcurrentTransitionMixin, models.Model):
         source=S.REVIEW,
         target=S.CLOSED,
         permission=commission_rules.can_lead,
-        custom={"label": "Close the commission"},
+        custom={
+            "label": "Close the commission",
+            "explanation": "The evaluation is recorded; what was learned informs the next cycle.",
+        },
     )
     def close(self, by=None, description=None):
-        """The evaluation is recorded; what was learned informs the next cycle."""
+        pass
 
     @fsm_log_by
     @fsm_log_description
@@ -368,7 +420,12 @@ class Commission(ConcurrentTransitionMixin, models.Model):
         source=CANCELLABLE,
         target=S.CANCELLED,
         permission=commission_rules.can_cancel,
-        custom={"label": "Cancel the commission", "reason_required": True, "warning": True},
+        custom={
+            "label": "Cancel the commission",
+            "reason_required": True,
+            "warning": True,
+            "explanation": "Stop the commission before any award is made, with reasons.",
+        },
     )
     def cancel(self, by=None, description=None):
-        """Stop the commission before any award is made, with reasons."""
+        pass

@@ -11,6 +11,7 @@ from django_fsm import FSMField, FSMModelMixin, transition
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 
 from commissioning import rules as commission_rules
+from core.transitions import condition
 
 # --- Options appraisal ------------------------------------------------------------------------
 
@@ -280,6 +281,22 @@ class PlanState(models.TextChoices):
     SUPERSEDED = "superseded", "Superseded"
 
 
+def _specifications_incomplete(plan) -> str:
+    """Each incomplete specification with what it still needs, on one line."""
+    specifications = plan.specifications.prefetch_related("outcomes", "measures__targets")
+    return "; ".join(
+        f"{specification.title}: {', '.join(missing).lower()}"
+        for specification in specifications.order_by("commission__reference", "title", "pk")
+        if (missing := specification.missing_for_completion())
+    )
+
+
+def _specifications_of_other_sectors(plan) -> str:
+    others = plan.specifications.exclude(commission__sector_id=plan.sector_id)
+    titles = ", ".join(others.order_by("title").values_list("title", flat=True))
+    return f"For another sector: {titles}"
+
+
 class PlanQuerySet(models.QuerySet):
     def public(self):
         return self.filter(state__in=[PlanState.PUBLISHED, PlanState.SUPERSEDED])
@@ -361,16 +378,53 @@ class CommissioningPlan(FSMModelMixin, models.Model):
     def is_editable(self) -> bool:
         return self.state == PlanState.DRAFT
 
-    # --- Conditions ----------------------------------------------------------------------------
+    # --- Conditions: pure; `@condition` gives each the words the officer reads --------------
 
+    @condition("Purpose", needed="Write the purpose")
+    def has_purpose(self) -> bool:
+        return bool(self.purpose.strip())
+
+    @condition("Levels of investment", needed="Write the levels of investment")
+    def has_investment_levels(self) -> bool:
+        return bool(self.investment_levels.strip())
+
+    @condition("Expected outcomes", needed="Write the expected outcomes")
+    def has_expected_outcomes(self) -> bool:
+        return bool(self.expected_outcomes.strip())
+
+    @condition("Procurement arrangements", needed="Write the procurement arrangements")
+    def has_procurement_arrangements(self) -> bool:
+        return bool(self.procurement_arrangements.strip())
+
+    @condition("Contractual arrangements", needed="Write the contractual arrangements")
+    def has_contractual_arrangements(self) -> bool:
+        return bool(self.contractual_arrangements.strip())
+
+    @condition(
+        "Performance management arrangements",
+        needed="Write the performance management arrangements",
+    )
+    def has_performance_management(self) -> bool:
+        return bool(self.performance_management.strip())
+
+    @condition(
+        "At least one service specification", needed="Add at least one service specification"
+    )
     def has_specifications(self) -> bool:
-        """The plan includes at least one service specification."""
         return self.specifications.exists()
 
+    @condition("Every specification is complete", needed=_specifications_incomplete)
     def specifications_complete(self) -> bool:
-        """Every specification in the plan is complete."""
         specifications = self.specifications.prefetch_related("outcomes", "measures__targets")
         return all(specification.is_complete for specification in specifications)
+
+    @condition(
+        lambda plan: f"Every specification is for a {plan.sector.name} commission",
+        needed=_specifications_of_other_sectors,
+    )
+    def specifications_in_sector(self) -> bool:
+        """A plan is for one sector: its specifications are its commissions'."""
+        return not self.specifications.exclude(commission__sector_id=self.sector_id).exists()
 
     # --- Transitions ---------------------------------------------------------------------------
 
@@ -381,11 +435,23 @@ class CommissioningPlan(FSMModelMixin, models.Model):
         source=PlanState.DRAFT,
         target=PlanState.AWAITING_APPROVAL,
         permission=commission_rules.can_author_plan,
-        conditions=[has_specifications, specifications_complete],
-        custom={"label": "Send for approval"},
+        conditions=[
+            has_purpose,
+            has_investment_levels,
+            has_expected_outcomes,
+            has_procurement_arrangements,
+            has_contractual_arrangements,
+            has_performance_management,
+            has_specifications,
+            specifications_complete,
+            specifications_in_sector,
+        ],
+        custom={
+            "label": "Send for approval",
+            "explanation": "Send the plan to an approver.",
+        },
     )
     def submit(self, by=None, description=None):
-        """Send the plan to an approver."""
         self.submitted_by = by
 
     @fsm_log_by
@@ -395,10 +461,12 @@ class CommissioningPlan(FSMModelMixin, models.Model):
         source=PlanState.AWAITING_APPROVAL,
         target=PlanState.APPROVED,
         permission=commission_rules.can_approve_commissioning_plan,
-        custom={"label": "Approve the plan"},
+        custom={
+            "label": "Approve the plan",
+            "explanation": "An approver who did not write or submit the plan approves it.",
+        },
     )
     def approve(self, by=None, description=None):
-        """An approver who did not write or submit the plan approves it."""
         self.approved_by = by
 
     @fsm_log_by
@@ -408,10 +476,15 @@ class CommissioningPlan(FSMModelMixin, models.Model):
         source=PlanState.AWAITING_APPROVAL,
         target=PlanState.DRAFT,
         permission=commission_rules.can_approve_commissioning_plan,
-        custom={"label": "Return to draft", "reason_required": True, "secondary": True},
+        custom={
+            "label": "Return to draft",
+            "reason_required": True,
+            "secondary": True,
+            "explanation": "The approver sends the plan back with reasons.",
+        },
     )
     def return_to_draft(self, by=None, description=None):
-        """The approver sends the plan back with reasons."""
+        pass
 
     @fsm_log_by
     @fsm_log_description
@@ -420,10 +493,14 @@ class CommissioningPlan(FSMModelMixin, models.Model):
         source=PlanState.APPROVED,
         target=PlanState.PUBLISHED,
         permission=commission_rules.can_author_plan,
-        custom={"label": "Publish the plan"},
+        custom={
+            "label": "Publish the plan",
+            "explanation": "Publish the approved plan for everyone; an earlier published version "
+            "is superseded.",
+        },
     )
     def publish(self, by=None, description=None):
-        """Publish the approved plan for everyone; an earlier published version is superseded."""
+        pass
 
     @fsm_log_by
     @fsm_log_description
@@ -431,7 +508,11 @@ class CommissioningPlan(FSMModelMixin, models.Model):
         field=state,
         source=PlanState.PUBLISHED,
         target=PlanState.SUPERSEDED,
-        custom={"label": "Supersede", "internal": True},
+        custom={
+            "label": "Supersede",
+            "internal": True,
+            "explanation": "A newer version has been published; this one stays readable.",
+        },
     )
     def supersede(self, by=None, description=None):
-        """A newer version has been published; this one stays readable."""
+        pass

@@ -1,6 +1,5 @@
 from .commissions import (
     Action,
-    ConditionCheck,
     CycleStagePosition,
     NextStep,
     commission_actions_for,
@@ -21,7 +20,6 @@ from .framework import (
 
 __all__ = [
     "Action",
-    "ConditionCheck",
     "CycleStagePosition",
     "FrameworkOverview",
     "NextStep",

@@ -15,15 +15,14 @@ from commissioning.models import (
     Stage,
 )
 from commissioning.models.commission import STATES_OF_STAGE
-from core.transitions import Action, transition_actions_for
+from core.transitions import (
+    Action,
+    ChecklistItem,
+    transition_actions_for,
+    transition_checklist,
+)
 
 # --- Commissions ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ConditionCheck:
-    label: str
-    met: bool
 
 
 @dataclass(frozen=True)
@@ -33,7 +32,7 @@ class NextStep:
     name: str
     label: str
     target: str
-    conditions: list[ConditionCheck]
+    conditions: list[ChecklistItem]
 
     @property
     def ready(self) -> bool:
@@ -123,29 +122,20 @@ def commission_cycle_position(*, commission: Commission) -> list[CycleStagePosit
 
 
 def commission_next_steps(*, commission: Commission) -> list[NextStep]:
-    """The forward transitions from here and whether each condition is met yet.
-
-    Each condition's docstring is what the officer reads ("At least one recorded gap").
-    """
+    """The forward transitions from here and whether each condition is met yet, in the
+    words each condition carries (`core.transitions.condition`)."""
     steps = []
     for spec in commission.get_all_state_transitions():
         if spec.source not in (commission.state, "*") or spec.custom.get("secondary"):
             continue
         if spec.target == CommissionState.CANCELLED:
             continue
-        checks = [
-            ConditionCheck(
-                label=(condition.__doc__ or condition.__name__).strip().splitlines()[0],
-                met=bool(condition(commission)),
-            )
-            for condition in spec.conditions
-        ]
         steps.append(
             NextStep(
                 name=spec.name,
                 label=spec.custom.get("label", spec.name),
                 target=CommissionState(spec.target).label,
-                conditions=checks,
+                conditions=transition_checklist(instance=commission, name=spec.name),
             )
         )
     return steps

@@ -243,50 +243,6 @@ def plan_specification_choices(*, sector: Sector | None) -> QuerySet[Specificati
     return queryset.order_by("commission__reference", "title", "pk")
 
 
-@dataclass(frozen=True)
-class PlanCheck:
-    label: str
-    met: bool
-    detail: str = ""
-
-
-def plan_completeness(*, document: PlanDocument) -> list[PlanCheck]:
-    """What the plan has and still needs before an approver should see it."""
-    plan = document.plan
-    checks = [
-        PlanCheck(label=section.heading, met=bool(section.text.strip()))
-        for section in document.sections
-    ]
-    checks.append(
-        PlanCheck(label="At least one service specification", met=bool(document.specifications))
-    )
-    incomplete = [sheet for sheet in document.specifications if sheet.missing]
-    checks.append(
-        PlanCheck(
-            label="Every specification is complete",
-            met=bool(document.specifications) and not incomplete,
-            detail="; ".join(
-                f"{sheet.specification.title}: {', '.join(sheet.missing).lower()}"
-                for sheet in incomplete
-            ),
-        )
-    )
-    other_sector = [
-        sheet
-        for sheet in document.specifications
-        if sheet.specification.commission.sector_id != plan.sector_id
-    ]
-    if other_sector:
-        checks.append(
-            PlanCheck(
-                label=f"Every specification is for a {plan.sector.name} commission",
-                met=False,
-                detail=", ".join(sheet.specification.title for sheet in other_sector),
-            )
-        )
-    return checks
-
-
 def plan_actions_for(*, plan: CommissioningPlan, user) -> list[Action]:
     """The lifecycle actions this person may take now: the page's buttons come from here."""
     return transition_actions_for(instance=plan, user=user)

@@ -18,6 +18,7 @@ from commissioning.selectors import plans as selectors
 from commissioning.services import plans as services
 from core.mixins import ObjectPermissionRequiredMixin
 from core.transition_views import TransitionConfirmView
+from core.transitions import transition_checklist
 
 # --- Public -----------------------------------------------------------------------------------
 
@@ -165,7 +166,7 @@ class StaffPlanDetailView(PlanMixin, ObjectPermissionRequiredMixin, TemplateView
         return super().get_context_data(
             plan=plan,
             document=document,
-            checks=selectors.plan_completeness(document=document),
+            checks=transition_checklist(instance=plan, name="submit"),
             actions=selectors.plan_actions_for(plan=plan, user=user),
             timeline=selectors.plan_timeline(plan=plan),
             can_edit=is_author and plan.is_editable,

@@ -382,6 +382,13 @@ class OpportunityDocumentForm(BaseForm):
 
 
 class OpportunityPublishForm(BaseForm):
-    """Confirm publishing: there is nothing to fill in."""
+    """Confirm publishing: there is nothing to fill in. `seen_state` is the state the
+    officer saw, when the page sent it."""
 
-    submit_label = "Publish the opportunity"
+    seen_state = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(
+        self, *args, submit_label: str = "Publish the opportunity", warning: bool = False, **kw
+    ):
+        self.submit_label = submit_label
+        super().__init__(*args, **kw)

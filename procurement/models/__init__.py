@@ -38,6 +38,7 @@ from procurement.models.bidding import (
     Opportunity,
     OpportunityDocument,
     OpportunityQuerySet,
+    OpportunityState,
     Question,
 )
 
@@ -69,6 +70,7 @@ __all__ = [
     "Opportunity",
     "OpportunityDocument",
     "OpportunityQuerySet",
+    "OpportunityState",
     "Outcome",
     "PanelMember",
     "PaymentInstalment",

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 
+from core.transitions import condition
 from procurement import rules as procurement_rules
 
 
@@ -97,24 +98,26 @@ class Agreement(ConcurrentTransitionMixin, models.Model):
     def organisation(self):
         return self.decision.bid.organisation
 
-    # --- Conditions ----------------------------------------------------------------------------
+    # --- Conditions: pure; `@condition` gives each the words the officer reads --------------
 
+    @condition("The payment instalments add up to the amount of the agreement.")
     def payments_add_up(self) -> bool:
-        """The payment instalments add up to the amount of the agreement."""
         total = sum((p.amount for p in self.payments.all()), start=0)
         return bool(self.payments.all()) and total == self.amount
 
+    @condition("The monitoring schedule has at least one return due.")
     def has_monitoring_schedule(self) -> bool:
-        """The monitoring schedule has at least one return due."""
         return self.monitoring_returns.exists()
 
+    @condition("The success measures and their targets are in the agreement.")
     def has_targets(self) -> bool:
-        """The success measures and their targets are in the agreement."""
         return self.targets.exists()
 
+    @condition(
+        "For a contract, the standstill period after the decision has ended (bidders could "
+        "challenge the award until then)."
+    )
     def standstill_has_ended(self) -> bool:
-        """For a contract, the standstill period after the decision has ended (bidders
-        could challenge the award until then)."""
         ends = self.decision.standstill_ends_on
         return ends is None or timezone.localdate() > ends
 
@@ -128,10 +131,13 @@ class Agreement(ConcurrentTransitionMixin, models.Model):
         target=AgreementState.ISSUED,
         permission=procurement_rules.can_manage_agreement,
         conditions=[payments_add_up, has_monitoring_schedule, has_targets, standstill_has_ended],
-        custom={"label": "Send to the provider to accept"},
+        custom={
+            "label": "Send to the provider to accept",
+            "explanation": "Send the agreement to the provider to read and accept.",
+        },
     )
     def issue(self, by=None, description=None):
-        """Send the agreement to the provider to read and accept."""
+        pass
 
     @fsm_log_by
     @fsm_log_description
@@ -140,10 +146,16 @@ class Agreement(ConcurrentTransitionMixin, models.Model):
         source=AgreementState.ISSUED,
         target=AgreementState.DRAFT,
         permission=procurement_rules.can_manage_agreement,
-        custom={"label": "Take back to change", "secondary": True, "reason_required": True},
+        custom={
+            "label": "Take back to change",
+            "secondary": True,
+            "reason_required": True,
+            "explanation": "Take the agreement back from the provider to change it before they "
+            "accept.",
+        },
     )
     def withdraw(self, by=None, description=None):
-        """Take the agreement back from the provider to change it before they accept."""
+        pass
 
     @fsm_log_by
     @fsm_log_description
@@ -153,10 +165,14 @@ class Agreement(ConcurrentTransitionMixin, models.Model):
         target=AgreementState.ACCEPTED,
         permission=procurement_rules.can_accept_agreement,
         conditions=[payments_add_up],
-        custom={"label": "Accept the agreement", "internal": True},
+        custom={
+            "label": "Accept the agreement",
+            "internal": True,
+            "explanation": "The provider accepts the agreement: delivery starts.",
+        },
     )
     def accept(self, by=None, description=None):
-        """The provider accepts the agreement: delivery starts."""
+        pass
 
 
 class AgreementTarget(models.Model):
@@ -300,10 +316,14 @@ class Variation(ConcurrentTransitionMixin, models.Model):
         source=VariationState.PROPOSED,
         target=VariationState.APPROVED,
         permission=procurement_rules.can_decide_variation,
-        custom={"label": "Approve the variation"},
+        custom={
+            "label": "Approve the variation",
+            "explanation": "An approver who did not propose it approves the change: a new version "
+            "is made.",
+        },
     )
     def approve(self, by=None, description=None):
-        """An approver who did not propose it approves the change: a new version is made."""
+        pass
 
     @fsm_log_by
     @fsm_log_description
@@ -312,10 +332,15 @@ class Variation(ConcurrentTransitionMixin, models.Model):
         source=VariationState.PROPOSED,
         target=VariationState.REJECTED,
         permission=procurement_rules.can_decide_variation,
-        custom={"label": "Do not approve", "reason_required": True, "warning": True},
+        custom={
+            "label": "Do not approve",
+            "reason_required": True,
+            "warning": True,
+            "explanation": "An approver turns the change down, with reasons.",
+        },
     )
     def reject(self, by=None, description=None):
-        """An approver turns the change down, with reasons."""
+        pass
 
     @fsm_log_by
     @fsm_log_description
@@ -324,7 +349,11 @@ class Variation(ConcurrentTransitionMixin, models.Model):
         source=VariationState.PROPOSED,
         target=VariationState.WITHDRAWN,
         permission=procurement_rules.can_withdraw_variation,
-        custom={"label": "Withdraw the proposal", "secondary": True},
+        custom={
+            "label": "Withdraw the proposal",
+            "secondary": True,
+            "explanation": "Whoever proposed the change takes it back.",
+        },
     )
     def withdraw(self, by=None, description=None):
-        """Whoever proposed the change takes it back."""
+        pass

@@ -1,5 +1,12 @@
 """Do, part 1: opportunities published from a plan's specification, clarification
-questions answered for everyone, and bids — sealed until the deadline."""
+questions answered for everyone, and bids — sealed until the deadline.
+
+An opportunity's lifecycle is a django-fsm-2 machine: draft → published → closed.
+Publishing is `procurement.services.opportunities.opportunity_publish`; closing records
+that bidding is over, made by an officer or by the portal once the deadline has passed. What
+bidders and officers may do still follows the clock (`is_open`, `has_closed`): bids are
+sealed until `closes_at`, whether or not the opportunity has been closed yet.
+"""
 
 from decimal import Decimal
 
@@ -12,6 +19,7 @@ from django.utils import timezone
 from django_fsm import FSMField, FSMModelMixin, transition
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 
+from core.transitions import condition
 from procurement import rules as procurement_rules
 
 
@@ -20,16 +28,47 @@ class FundingType(models.TextChoices):
     CONTRACT = "contract", "Contract"
 
 
+class OpportunityState(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+    CLOSED = "closed", "Closed to bids"
+
+
+PUBLISHED_STATES = (OpportunityState.PUBLISHED, OpportunityState.CLOSED)
+
+
 class OpportunityQuerySet(models.QuerySet):
     def published(self):
-        return self.filter(published_at__isnull=False)
+        return self.filter(state__in=PUBLISHED_STATES)
 
     def open_now(self):
         now = timezone.now()
         return self.published().filter(opens_at__lte=now, closes_at__gt=now)
 
 
-class Opportunity(models.Model):
+# What an officer still has to do before publishing, in their words.
+
+
+def _commission_state_words(opportunity) -> str:
+    return (
+        f"The commission is at “{opportunity.commission.get_state_display()}”: an opportunity "
+        "can be published only while it is at “Plan approved” or “Procurement”"
+    )
+
+
+def _weights_words(opportunity) -> str:
+    from procurement.selectors.opportunities import questions_total_weight, weights_problem
+
+    return weights_problem(total=questions_total_weight(opportunity=opportunity))
+
+
+def _deadline_words_for_officers(opportunity) -> str:
+    from core.templatetags.portal import govuk_datetime
+
+    return f"Bidding closes {govuk_datetime(opportunity.closes_at)}"
+
+
+class Opportunity(FSMModelMixin, models.Model):
     """A funding opportunity made from a published plan's specification (and lot)."""
 
     specification = models.ForeignKey(
@@ -54,7 +93,12 @@ class Opportunity(models.Model):
     workshops = models.ManyToManyField(
         "engagement.EngagementEvent", blank=True, related_name="opportunities"
     )
-    published_at = models.DateTimeField(null=True, blank=True)
+    state = FSMField(
+        choices=OpportunityState.choices, default=OpportunityState.DRAFT, protected=True
+    )
+    published_at = models.DateTimeField(
+        null=True, blank=True, help_text="When it was published: set by publishing"
+    )
     divergence_threshold = models.PositiveSmallIntegerField(
         "divergence to highlight",
         default=2,
@@ -101,15 +145,100 @@ class Opportunity(models.Model):
 
     @property
     def is_published(self) -> bool:
-        return self.published_at is not None
+        return self.state in PUBLISHED_STATES
 
     def is_open(self, *, at=None) -> bool:
+        """Published, not closed to bids, and between its opening time and its deadline."""
         at = at or timezone.now()
-        return self.is_published and self.opens_at <= at < self.closes_at
+        return self.state == OpportunityState.PUBLISHED and self.opens_at <= at < self.closes_at
 
     def has_closed(self, *, at=None) -> bool:
-        """The deadline has passed: bids are unsealed for officers."""
-        return (at or timezone.now()) >= self.closes_at
+        """The deadline has passed (so it may be closed to bids): bids are unsealed for
+        officers."""
+        return self.state == OpportunityState.CLOSED or (at or timezone.now()) >= self.closes_at
+
+    # --- Conditions: pure; `@condition` gives each the words the officer reads --------------
+
+    @condition(
+        "The specification is in a published Commissioning Plan",
+        needed="The specification is not in a published Commissioning Plan",
+    )
+    def specification_is_published(self) -> bool:
+        return self.specification.plans.filter(state="published").exists()
+
+    @condition("The commission’s plan is approved", needed=_commission_state_words)
+    def commission_takes_opportunities(self) -> bool:
+        """The commission is at "Plan approved" or already in procurement."""
+        return self.commission.state in ("approved", "procurement")
+
+    @condition("There is at least one question", needed="Add at least one question")
+    def has_questions(self) -> bool:
+        return self.questions.exists()
+
+    @condition("The questions’ weights add up to 100", needed=_weights_words)
+    def weights_add_up(self) -> bool:
+        return self.questions.aggregate(total=models.Sum("weight"))["total"] == 100
+
+    @condition(
+        "The closing date is after the opening date",
+        needed="The closing date must be after the opening date",
+    )
+    def closes_after_it_opens(self) -> bool:
+        return self.opens_at < self.closes_at
+
+    @condition("The closing date is in the future", needed="The closing date must be in the future")
+    def closes_in_the_future(self) -> bool:
+        """Later than the moment it is published: `published_at` when the publishing
+        service has set it on the draft (the demo publishes in the past), otherwise now."""
+        return self.closes_at > (self.published_at or timezone.now())
+
+    @condition("The deadline has passed", needed=_deadline_words_for_officers)
+    def deadline_has_passed(self) -> bool:
+        return self.has_closed()
+
+    # --- Transitions ---------------------------------------------------------------------------
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(
+        field=state,
+        source=OpportunityState.DRAFT,
+        target=OpportunityState.PUBLISHED,
+        permission=procurement_rules.can_publish_opportunity,
+        conditions=[
+            specification_is_published,
+            commission_takes_opportunities,
+            has_questions,
+            weights_add_up,
+            closes_after_it_opens,
+            closes_in_the_future,
+        ],
+        custom={
+            "label": "Publish the opportunity",
+            "explanation": "Show the opportunity to everyone on the funding opportunities "
+            "page and in the feed; bidders can bid from its opening date.",
+        },
+    )
+    def publish(self, by=None, description=None):
+        self.published_at = self.published_at or timezone.now()
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(
+        field=state,
+        source=OpportunityState.PUBLISHED,
+        target=OpportunityState.CLOSED,
+        permission=procurement_rules.can_manage_opportunity,
+        conditions=[deadline_has_passed],
+        custom={
+            "label": "Close to bids",
+            "secondary": True,
+            "explanation": "Record that bidding is over: the deadline has passed, so no more "
+            "bids can be submitted and the bids received can be read by the council.",
+        },
+    )
+    def close(self, by=None, description=None):
+        pass
 
 
 class OpportunityDocument(models.Model):
@@ -201,6 +330,45 @@ class Clarification(models.Model):
         return self.question[:80]
 
 
+# What a bidder still has to do, in their words: read through the bid selectors, which
+# import this module, so imported when asked.
+
+
+def _deadline_words(bid) -> str:
+    from procurement.selectors.bids import bid_deadline_message
+
+    if bid.opportunity.has_closed():
+        return bid_deadline_message(bid=bid)
+    return "This opportunity is not open for bids yet."
+
+
+def _questions_unanswered(bid) -> list[str]:
+    from procurement.selectors.bids import bid_answer_rows
+
+    return [
+        f"Answer question {row.number}" for row in bid_answer_rows(bid=bid) if not row.text.strip()
+    ]
+
+
+def _targets_missing(bid) -> list[str]:
+    from procurement.selectors.bids import bid_target_measures
+
+    return [
+        f"Enter your targets for {measure.name} for every year"
+        for measure in bid_target_measures(bid=bid)
+        if not measure.is_complete
+    ]
+
+
+def _partners_waiting(bid) -> list[str]:
+    from procurement.selectors.bids import bid_partners_waiting
+
+    return [
+        f"{partner.organisation.name} has not confirmed it is a partner in this bid"
+        for partner in bid_partners_waiting(bid=bid)
+    ]
+
+
 class BidState(models.TextChoices):
     DRAFT = "draft", "Draft"
     SUBMITTED = "submitted", "Submitted"
@@ -250,31 +418,39 @@ class Bid(FSMModelMixin, models.Model):
     def get_absolute_url(self) -> str:
         return reverse("procurement:bid_detail", kwargs={"pk": self.pk})
 
-    # --- Conditions ----------------------------------------------------------------------------
+    # --- Conditions: pure; `@condition` gives each the words the bidder reads ---------------
 
+    @condition("The opportunity is open for bids.", needed=_deadline_words)
     def is_before_deadline(self) -> bool:
-        """The opportunity has not closed yet."""
         return self.opportunity.is_open()
 
-    def partners_have_confirmed(self) -> bool:
-        """Every consortium partner has confirmed from its own account."""
-        return not self.partners.filter(confirmed_at__isnull=True).exists()
-
+    @condition(
+        "The lead organisation has been verified by the council.",
+        needed="Your organisation must be verified by the council before you can submit this bid",
+    )
     def lead_is_verified(self) -> bool:
-        """The lead organisation has been verified by the council."""
         return self.organisation.is_verified
 
-    def is_complete(self) -> bool:
-        """The project title and the amount requested are given and every question is
-        answered (answers are saved stripped, within their word limits)."""
-        if not self.title.strip() or self.amount_requested is None:
-            return False
+    @condition("The project title is given.", needed="Enter the project title")
+    def has_title(self) -> bool:
+        return bool(self.title.strip())
+
+    @condition("The amount requested is given.", needed="Enter the amount you are asking for")
+    def has_amount_requested(self) -> bool:
+        return self.amount_requested is not None
+
+    @condition("Every question is answered.", needed=_questions_unanswered)
+    def answers_every_question(self) -> bool:
+        """Answers are saved stripped, within their word limits."""
         answered = self.answers.exclude(text="").values("question_id")
         return not self.opportunity.questions.exclude(pk__in=answered).exists()
 
+    @condition(
+        "A target is proposed for every success measure of the specification, in every year "
+        "the specification sets a target for.",
+        needed=_targets_missing,
+    )
     def targets_are_proposed(self) -> bool:
-        """A target is proposed for every success measure of the specification, in every
-        year the specification sets a target for."""
         from commissioning.models import MeasureTarget
 
         proposed = BidTarget.objects.filter(
@@ -286,6 +462,13 @@ class Bid(FSMModelMixin, models.Model):
             specification_measure__specification_id=self.opportunity.specification_id
         )
         return not needed.filter(~models.Exists(proposed)).exists()
+
+    @condition(
+        "Every consortium partner has confirmed from its own account.",
+        needed=_partners_waiting,
+    )
+    def partners_have_confirmed(self) -> bool:
+        return not self.partners.filter(confirmed_at__isnull=True).exists()
 
     # --- Transitions ---------------------------------------------------------------------------
 
@@ -299,14 +482,18 @@ class Bid(FSMModelMixin, models.Model):
         conditions=[
             is_before_deadline,
             lead_is_verified,
-            partners_have_confirmed,
-            is_complete,
+            has_title,
+            has_amount_requested,
+            answers_every_question,
             targets_are_proposed,
+            partners_have_confirmed,
         ],
-        custom={"label": "Submit the bid"},
+        custom={
+            "label": "Submit the bid",
+            "explanation": "Send the bid to the council before the deadline.",
+        },
     )
     def submit(self, by=None, description=None):
-        """Send the bid to the council before the deadline."""
         self.submitted_at = timezone.now()
 
     @fsm_log_by
@@ -317,10 +504,15 @@ class Bid(FSMModelMixin, models.Model):
         target=BidState.DRAFT,
         permission=procurement_rules.can_act_for_bid,
         conditions=[is_before_deadline],
-        custom={"label": "Reopen to change the bid", "secondary": True},
+        custom={
+            "label": "Reopen to change the bid",
+            "secondary": True,
+            "explanation": "Take the bid back to change it; it must be submitted again before the "
+            "deadline.",
+        },
     )
     def reopen(self, by=None, description=None):
-        """Take the bid back to change it; it must be submitted again before the deadline."""
+        pass
 
     @fsm_log_by
     @fsm_log_description
@@ -330,10 +522,14 @@ class Bid(FSMModelMixin, models.Model):
         target=BidState.WITHDRAWN,
         permission=procurement_rules.can_act_for_bid,
         conditions=[is_before_deadline],
-        custom={"label": "Withdraw the bid", "warning": True},
+        custom={
+            "label": "Withdraw the bid",
+            "warning": True,
+            "explanation": "Withdraw the bid from the opportunity.",
+        },
     )
     def withdraw(self, by=None, description=None):
-        """Withdraw the bid from the opportunity."""
+        pass
 
 
 class BidAnswer(models.Model):

@@ -222,26 +222,6 @@ def agreement_get(*, pk: int) -> Agreement:
     ).get(pk=pk)
 
 
-@dataclass(frozen=True)
-class ConditionCheck:
-    label: str
-    met: bool
-
-
-def agreement_issue_checks(*, agreement: Agreement) -> list[ConditionCheck]:
-    """What sending the agreement to the provider needs, and whether each is there yet.
-    Each condition's docstring (its first paragraph) is what the officer reads."""
-    checks = []
-    for spec in agreement.get_all_state_transitions():
-        if spec.name != "issue" or spec.source != agreement.state:
-            continue
-        for condition in spec.conditions:
-            paragraph = (condition.__doc__ or condition.__name__).strip().split("\n\n")[0]
-            label = " ".join(paragraph.split())
-            checks.append(ConditionCheck(label=label, met=bool(condition(agreement))))
-    return checks
-
-
 def agreement_actions_for(*, agreement: Agreement, user: User) -> list[Action]:
     """The lifecycle buttons for this person now (accepting has its own page)."""
     return transition_actions_for(instance=agreement, user=user)

@@ -16,7 +16,9 @@ from core.models import User
 from core.templatetags.portal import govuk_datetime, money
 from core.transitions import (
     Action,
+    checklist_problems,
     transition_actions_for,
+    transition_checklist,
     transition_from_state,
     transition_spec_get,
 )
@@ -276,44 +278,20 @@ def bid_is_editable(*, bid: Bid) -> bool:
     return bid.state == BidState.DRAFT and bid.opportunity.is_open()
 
 
-def bid_submit_problems(
-    *,
-    bid: Bid,
-    answers: list[AnswerRow] | None = None,
-    targets: list[MeasureTargets] | None = None,
-) -> list[str]:
+def bid_submit_problems(*, bid: Bid) -> list[str]:
     """Why the bid cannot be submitted now, in the words the bidder sees; empty when it can.
 
-    The same checks as the `submit` transition's conditions, worded for people.
+    The `submit` transition's checklist (`core.transitions.transition_checklist`): what
+    each of its conditions still needs. Once the deadline has passed (or before the
+    opportunity opens) that is all there is to say.
     """
     if bid.state != BidState.DRAFT:
         return [f"This bid is {bid.get_state_display().lower()}, not a draft."]
-    if not bid.is_before_deadline():
-        if bid.opportunity.has_closed():
-            return [bid_deadline_message(bid=bid)]
-        return ["This opportunity is not open for bids yet."]
-    problems = []
-    if not bid.lead_is_verified():
-        problems.append(
-            "Your organisation must be verified by the council before you can submit this bid"
-        )
-    if not bid.title.strip():
-        problems.append("Enter the project title")
-    if bid.amount_requested is None:
-        problems.append("Enter the amount you are asking for")
-    answers = bid_answer_rows(bid=bid) if answers is None else answers
-    problems.extend(f"Answer question {row.number}" for row in answers if not row.text.strip())
-    targets = bid_target_measures(bid=bid) if targets is None else targets
-    problems.extend(
-        f"Enter your targets for {measure.name} for every year"
-        for measure in targets
-        if not measure.is_complete
-    )
-    problems.extend(
-        f"{partner.organisation.name} has not confirmed it is a partner in this bid"
-        for partner in bid_partners_waiting(bid=bid)
-    )
-    return problems
+    checklist = transition_checklist(instance=bid, name="submit")
+    for item in checklist:
+        if item.name == "is_before_deadline" and not item.met:
+            return list(item.needed)
+    return checklist_problems(checklist)
 
 
 @dataclass(frozen=True)
@@ -349,7 +327,7 @@ def bid_task_groups(
         TaskStatus.COMPLETED if count else TaskStatus.NOT_STARTED,
         f"{count} file{'s' if count != 1 else ''} attached" if count else "Optional",
     )
-    problems = bid_submit_problems(bid=bid, answers=answers, targets=targets)
+    problems = bid_submit_problems(bid=bid)
     submit_task = Task(
         "Submit your bid",
         reverse("procurement:bid_transition", kwargs={"pk": bid.pk, "name": "submit"}),

@@ -1,5 +1,6 @@
-"""Reads for opportunities: the public list and page, the feed, the staff pages, and what
-an opportunity still needs before it can be published.
+"""Reads for opportunities: the public list and page, the feed and the staff pages. What an
+opportunity still needs before it is published is its state machine's checklist
+(`core.transitions.transition_checklist`).
 
 Each list is built in a fixed number of queries, however many opportunities there are.
 Bids are sealed until the deadline: nothing here reads a bid's content, only how many
@@ -13,7 +14,6 @@ from decimal import Decimal
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
-from commissioning import rules as commission_rules
 from commissioning.models import (
     Area,
     Commission,
@@ -31,7 +31,7 @@ from commissioning.selectors.specifications import (
 )
 from core.templatetags.portal import govuk_datetime
 from engagement.models import EngagementEvent
-from procurement.models import BidState, Clarification, Opportunity, Question
+from procurement.models import BidState, Clarification, Opportunity, OpportunityState, Question
 
 # A commission whose plan is approved, or which is already in procurement, can have
 # opportunities made from its published specifications.
@@ -50,10 +50,13 @@ class Status:
 
 
 def opportunity_status(*, opportunity: Opportunity, now: dt.datetime | None = None) -> str:
-    """Draft until published; then upcoming, open or closed by the clock."""
+    """Draft until published; then upcoming, open or closed by the clock (closed once it
+    is closed to bids, whatever the clock says)."""
     now = now or timezone.now()
     if not opportunity.is_published:
         return Status.DRAFT
+    if opportunity.state == OpportunityState.CLOSED:
+        return Status.CLOSED
     if now < opportunity.opens_at:
         return Status.UPCOMING
     if now < opportunity.closes_at:
@@ -375,64 +378,3 @@ def weights_problem(*, total: Decimal) -> str:
     if total == 100:
         return ""
     return f"The weights must add up to 100. They add up to {plain_number(total)}"
-
-
-@dataclass(frozen=True)
-class PublishCheck:
-    label: str
-    met: bool
-    problem: str  # what the officer is told when it is not met
-
-
-def opportunity_publish_checks(
-    *, opportunity: Opportunity, user, now: dt.datetime | None = None
-) -> list[PublishCheck]:
-    """What must be true before the opportunity is published, and whether it is.
-
-    Opening an opportunity moves an approved commission to procurement, which only the
-    commission's lead officer may do.
-    """
-    now = now or timezone.now()
-    commission = opportunity.specification.commission
-    total = questions_total_weight(opportunity=opportunity)
-    has_questions = opportunity.questions.exists()
-    checks = [
-        PublishCheck(
-            "The specification is in a published Commissioning Plan",
-            specification_in_published_plan(specification=opportunity.specification),
-            "The specification is not in a published Commissioning Plan",
-        ),
-        PublishCheck(
-            "The commission’s plan is approved",
-            commission.state in OPPORTUNITY_COMMISSION_STATES,
-            f"The commission is at “{commission.get_state_display()}”: an opportunity can be "
-            "published only while it is at “Plan approved” or “Procurement”",
-        ),
-        PublishCheck("There is at least one question", has_questions, "Add at least one question"),
-        PublishCheck(
-            "The questions’ weights add up to 100",
-            total == 100,
-            weights_problem(total=total),
-        ),
-        PublishCheck(
-            "The closing date is after the opening date",
-            opportunity.opens_at < opportunity.closes_at,
-            "The closing date must be after the opening date",
-        ),
-        PublishCheck(
-            "The closing date is in the future",
-            opportunity.closes_at > now,
-            "The closing date must be in the future",
-        ),
-    ]
-    if commission.state == CommissionState.APPROVED:
-        checks.append(
-            PublishCheck(
-                "You lead the commission: opening the opportunity moves it to procurement",
-                commission_rules.can_lead(commission, user),
-                "Only the commission’s lead officer, "
-                f"{commission.lead_officer.get_full_name()}, can publish this opportunity: "
-                "opening it moves the commission to procurement",
-            )
-        )
-    return checks

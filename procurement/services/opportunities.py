@@ -25,7 +25,8 @@ from commissioning.models import (
 from commissioning.services import CommissionChanged, commission_transition
 from core.files import safe_storage_name
 from core.models import User
-from procurement.models import Opportunity, OpportunityDocument, Question
+from core.transitions import transition_check, transition_from_state, transition_problems
+from procurement.models import Opportunity, OpportunityDocument, OpportunityState, Question
 from procurement.selectors import opportunities as selectors
 
 # The core criterion that stands for the specification's own criteria: each of those
@@ -126,7 +127,7 @@ def opportunity_create(
         slug=_unique_slug(title),
         reference=_next_reference(timezone.localdate().year),
     )
-    opportunity.full_clean(exclude=["created_by"])
+    opportunity.full_clean(exclude=["created_by", "state"])
     opportunity.save()
     opportunity_questions_create_default(opportunity=opportunity)
     return opportunity
@@ -201,6 +202,10 @@ def opportunity_update(
     if lot is not None and lot.specification_id != opportunity.specification_id:
         raise ValidationError({"lot": "Select a lot of this specification"})
     _check_dates(opens_at, closes_at)
+    if opportunity.state == OpportunityState.CLOSED and closes_at != opportunity.closes_at:
+        raise ValidationError(
+            {"closes_date": "The closing date cannot change: the opportunity is closed to bids"}
+        )
     if (
         opportunity.is_published
         and closes_at != opportunity.closes_at
@@ -219,7 +224,7 @@ def opportunity_update(
     opportunity.eligibility = eligibility.strip()
     opportunity.budget = budget
     opportunity.lot = lot
-    opportunity.full_clean(exclude=["created_by"])
+    opportunity.full_clean(exclude=["created_by", "state"])
     opportunity.save()
     if workshops is not None:
         opportunity.workshops.set(workshops)
@@ -288,7 +293,16 @@ def opportunity_document_remove(*, document: OpportunityDocument) -> None:
         transaction.on_commit(lambda: storage.delete(name))
 
 
-# --- Publishing ------------------------------------------------------------------------------
+# --- Publishing and closing ------------------------------------------------------------------
+
+
+class OpportunityChanged(Exception):
+    """Someone else (or the portal) moved the opportunity on while this person was looking."""
+
+    message = (
+        "This opportunity was changed by someone else while you were looking at it. "
+        "Check where it is now before you try again."
+    )
 
 
 def opportunity_publish(
@@ -296,29 +310,31 @@ def opportunity_publish(
 ) -> Opportunity:
     """Publish the opportunity for everyone to read, from `at` (now unless given).
 
-    Refuses (OpportunityRefused, with every reason) unless the specification is in a
-    published plan, the questions' weights add up to 100, it closes after it opens and
-    after `at`, and the person may move the commission on. Opening it moves an approved
-    commission to procurement, in the same transaction and on the commission's timeline.
+    Refuses (OpportunityRefused, with every reason) unless the machine's `publish`
+    conditions hold — the specification is in a published plan, its commission takes
+    opportunities, the questions' weights add up to 100, it closes after it opens and after
+    `at` — and the person may publish it (while the commission's plan is only approved, its
+    lead officer alone). Opening it moves an approved commission to procurement, in the same
+    transaction and on the commission's timeline.
     """
-    at = at or timezone.now()
     with transaction.atomic():
         locked = (
             Opportunity.objects.select_for_update()
             .select_related("specification__commission__lead_officer")
             .get(pk=opportunity.pk)
         )
-        if locked.is_published:
+        if locked.state != OpportunityState.DRAFT:
             raise OpportunityRefused("This opportunity has already been published")
-        problems = [
-            check.problem
-            for check in selectors.opportunity_publish_checks(opportunity=locked, user=user, now=at)
-            if not check.met
-        ]
+        locked.published_at = at or timezone.now()  # the conditions read it
+        problems = transition_problems(instance=locked, name="publish", user=user)
         if problems:
             raise OpportunityRefused(problems)
-        locked.published_at = at
-        locked.save(update_fields=["published_at", "updated_at"])
+        try:
+            method = transition_check(instance=locked, name="publish", user=user)
+        except (PermissionDenied, TransitionNotAllowed) as error:
+            raise OpportunityRefused("You cannot publish this opportunity") from error
+        method(by=user, description=None)
+        locked.save()
         commission = locked.specification.commission
         if commission.state == CommissionState.APPROVED:
             try:
@@ -334,5 +350,55 @@ def opportunity_publish(
                     "The commission could not be moved to procurement, so the opportunity "
                     "has not been published. Check where the commission is now and try again."
                 ) from error
-    opportunity.published_at = locked.published_at
+    opportunity.refresh_from_db()
     return opportunity
+
+
+def opportunity_transition(
+    *,
+    opportunity: Opportunity,
+    name: str,
+    user: User,
+    reason: str = "",
+    seen_state: str | None = None,
+) -> Opportunity:
+    """Make the action `name` on the opportunity as `user`, recording who and why.
+    Publishing goes through `opportunity_publish` (it moves the commission on too).
+
+    Raises OpportunityChanged when someone else moved it first, PermissionDenied when the
+    person may not make it, and TransitionNotAllowed when there is no such action, or its
+    state or a condition does not allow it now.
+    """
+    if name == "publish":
+        return opportunity_publish(opportunity=opportunity, user=user)
+    with transaction.atomic():
+        locked = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
+        if seen_state is not None and locked.state != seen_state:
+            raise OpportunityChanged(OpportunityChanged.message)
+        method = transition_check(instance=locked, name=name, user=user, reason=reason)
+        method(by=user, description=reason.strip() or None)
+        locked.save()
+    opportunity.refresh_from_db()
+    return opportunity
+
+
+def opportunities_close_due(*, now: dt.datetime | None = None) -> list[Opportunity]:
+    """Close every published opportunity whose deadline has passed, as the portal (the
+    timeline says "The deadline passed", with no one's name). Returns those it closed.
+
+    Bids were sealed and refused from the deadline whether or not this has run yet: this
+    records that bidding is over.
+    """
+    now = now or timezone.now()
+    closed = []
+    due = Opportunity.objects.filter(state=OpportunityState.PUBLISHED, closes_at__lte=now)
+    for pk in due.values_list("pk", flat=True):
+        with transaction.atomic():
+            locked = Opportunity.objects.select_for_update().get(pk=pk)
+            spec = transition_from_state(instance=locked, name="close")
+            if spec is None or not all(check(locked) for check in spec.conditions):
+                continue  # closed by an officer meanwhile, or its deadline moved
+            locked.close(by=None, description="The deadline passed")
+            locked.save()
+        closed.append(locked)
+    return closed

@@ -23,6 +23,7 @@ from core.forms import form_errors_add
 from core.mixins import FilterQueryMixin, object_access_check
 from core.rules import is_council_staff
 from core.transition_views import TransitionConfirmView
+from core.transitions import transition_checklist
 from procurement import rules as procurement_rules
 from procurement.forms.agreements import (
     AcceptForm,
@@ -160,7 +161,7 @@ class AgreementDetailView(AgreementMixin, TemplateView):
         return super().get_context_data(
             terms=selectors.agreement_terms_now(agreement=agreement),
             actions=selectors.agreement_actions_for(agreement=agreement, user=user),
-            checks=selectors.agreement_issue_checks(agreement=agreement)
+            checks=transition_checklist(instance=agreement, name="issue")
             if draft and self.can_manage
             else [],
             payments_outside=selectors.agreement_payments_outside(agreement=agreement)
@@ -405,16 +406,12 @@ class AgreementTransitionView(ManagesAgreementMixin, TransitionConfirmView):
     def check_access(self) -> None:
         self._guard()
 
-    def unavailable_message(self) -> str:
-        agreement = self.agreement
-        missing = [
-            c.label for c in selectors.agreement_issue_checks(agreement=agreement) if not c.met
-        ]
-        if self.kwargs["name"] == "issue" and missing and agreement.state == "draft":
-            return "The agreement cannot be sent yet. Still needed: " + "; ".join(
-                label[0].lower() + label[1:].rstrip(".") for label in missing
-            )
-        return super().unavailable_message()
+    def still_needed_message(self, problems: list[str]) -> str:
+        if self.kwargs["name"] != "issue":
+            return super().still_needed_message(problems)
+        return "The agreement cannot be sent yet. Still needed: " + "; ".join(
+            sentence[0].lower() + sentence[1:].rstrip(".") for sentence in problems
+        )
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(

@@ -17,9 +17,17 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from commissioning.models import Commission, Specification
-from core.forms import form_errors_add
+from core.forms import TransitionForm, form_errors_add
 from core.mixins import ObjectPermissionRequiredMixin, StaffRequiredMixin
 from core.rules import is_provider_user
+from core.transition_views import TransitionConfirmView
+from core.transitions import (
+    checklist_problems,
+    transition_actions_for,
+    transition_checklist,
+    transition_from_state,
+    transition_spec_get,
+)
 from core.uploads import file_type_for_name
 from procurement.feeds import OpportunityFeed
 from procurement.forms.opportunities import (
@@ -30,7 +38,7 @@ from procurement.forms.opportunities import (
     QuestionFormSet,
     question_initial,
 )
-from procurement.models import Opportunity, OpportunityDocument
+from procurement.models import Opportunity, OpportunityDocument, OpportunityState
 from procurement.selectors import opportunities as selectors
 from procurement.services import opportunities as services
 
@@ -244,26 +252,31 @@ class OpportunityCreateView(ManageOpportunitiesMixin, FormView):
 
 
 class StaffOpportunityDetailView(StaffOpportunityMixin, StaffRequiredMixin, TemplateView):
-    """The opportunity for the council: what it still needs before publishing, its questions,
-    documents and clarifications, and how many bids have been received (sealed)."""
+    """The opportunity for the council: what it still needs before it is published (or
+    closed to bids), its questions, documents and clarifications, and how many bids have
+    been received (sealed)."""
 
     template_name = "procurement/staff_opportunity_detail.html"
 
     def get_context_data(self, **kwargs):
         opportunity = self.opportunity
-        checks = selectors.opportunity_publish_checks(
-            opportunity=opportunity, user=self.request.user
-        )
+        user = self.request.user
+        next_step = {
+            OpportunityState.DRAFT: "publish",
+            OpportunityState.PUBLISHED: "close",
+        }.get(opportunity.state)
         return super().get_context_data(
             entry=selectors.OpportunityEntry(
                 opportunity=opportunity,
                 status=selectors.opportunity_status(opportunity=opportunity),
                 deadline=selectors.opportunity_deadline_words(opportunity=opportunity),
             ),
-            checks=checks,
-            ready=all(check.met for check in checks),
+            checklist=transition_checklist(instance=opportunity, name=next_step, user=user)
+            if next_step
+            else [],
+            actions=transition_actions_for(instance=opportunity, user=user),
             total_weight=sum((question.weight for question in opportunity.questions.all()), 0),
-            can_manage=self.request.user.has_perm(MANAGE),
+            can_manage=user.has_perm(MANAGE),
             **kwargs,
         )
 
@@ -381,41 +394,89 @@ class OpportunityDocumentsView(StaffOpportunityMixin, ManageOpportunitiesMixin, 
         return redirect("procurement:opportunity_documents", pk=self.opportunity.pk)
 
 
-class OpportunityPublishView(StaffOpportunityMixin, ManageOpportunitiesMixin, FormView):
-    """Confirm publishing: what will happen, and anything that stops it."""
+class OpportunityTransitionView(
+    StaffOpportunityMixin, ManageOpportunitiesMixin, TransitionConfirmView
+):
+    """Publish the opportunity, or close it to bids once its deadline has passed: what the
+    action does, what it still needs (the machine's checklist, with who may publish), and
+    the button once nothing is missing. The action is named by the URL."""
 
-    form_class = OpportunityPublishForm
-    template_name = "procurement/opportunity_publish.html"
+    template_name = "procurement/opportunity_action.html"
+    record_name = "opportunity"
+    reason_asked = False
+    changed_message = services.OpportunityChanged.message
+    shown_errors = (services.OpportunityChanged,)
 
-    def dispatch(self, request, *args, **kwargs):
-        allowed = request.user.is_authenticated and self.has_permission()
-        if allowed and self.opportunity.is_published:
-            messages.error(request, "This opportunity has already been published")
-            return redirect("procurement:staff_opportunity_detail", pk=self.opportunity.pk)
-        return super().dispatch(request, *args, **kwargs)
+    def get_object(self) -> Opportunity:
+        return self.opportunity
+
+    def get_form_class(self):
+        return OpportunityPublishForm if self.kwargs["name"] == "publish" else TransitionForm
+
+    def get_success_url(self) -> str:
+        return reverse("procurement:staff_opportunity_detail", kwargs={"pk": self.opportunity.pk})
+
+    def spec_find(self, name: str):
+        """Declared out of the opportunity's state, whatever its conditions say: what is
+        missing is listed on the page instead."""
+        transition_spec_get(instance=self.opportunity, name=name)
+        return transition_from_state(instance=self.opportunity, name=name)
+
+    def check_permission(self) -> None:
+        """Everyone here manages opportunities; who may publish this one (its commission's
+        lead officer, while the plan is only approved) is on the checklist."""
+
+    def unavailable_message(self) -> str:
+        if self.kwargs["name"] == "publish":
+            return "This opportunity has already been published"
+        return super().unavailable_message()
+
+    def prepare(self):
+        refused = super().prepare()
+        if refused:
+            return refused
+        self.checklist = transition_checklist(
+            instance=self.opportunity, name=self.spec.name, user=self.request.user
+        )
+        self.problems = checklist_problems(self.checklist)
+        return None
+
+    def refuse_post(self):
+        refused = super().refuse_post()
+        if refused or not self.problems:
+            return refused
+        return self.render_to_response(self.get_context_data(refused=True))
 
     def get_context_data(self, **kwargs):
-        checks = selectors.opportunity_publish_checks(
-            opportunity=self.opportunity, user=self.request.user
-        )
-        kwargs.setdefault("problems", [check.problem for check in checks if not check.met])
+        kwargs.setdefault("problems", self.problems)
         return super().get_context_data(
-            checks=checks,
-            moves_commission=self.opportunity.specification.commission.state == "approved",
+            checklist=self.checklist,
+            moves_commission=self.spec.name == "publish"
+            and self.opportunity.specification.commission.state == "approved",
             **kwargs,
         )
 
     def form_valid(self, form):
         try:
-            services.opportunity_publish(opportunity=self.opportunity, user=self.request.user)
+            return super().form_valid(form)
         except services.OpportunityRefused as error:
             return self.render_to_response(
                 self.get_context_data(form=form, problems=error.problems, refused=True)
             )
-        opportunity = self.opportunity
-        messages.success(
-            self.request,
-            f"{opportunity.reference} is published. "
-            f"{selectors.opportunity_deadline_words(opportunity=opportunity)}.",
+
+    def transition_make(self, *, name, user, reason, seen_state):
+        return services.opportunity_transition(
+            opportunity=self.opportunity,
+            name=name,
+            user=user,
+            reason=reason,
+            seen_state=seen_state or None,
         )
-        return redirect("procurement:staff_opportunity_detail", pk=opportunity.pk)
+
+    def success_message(self, opportunity) -> str:
+        if self.spec.name == "publish":
+            return (
+                f"{opportunity.reference} is published. "
+                f"{selectors.opportunity_deadline_words(opportunity=opportunity)}."
+            )
+        return f"{opportunity.reference} is closed to bids"

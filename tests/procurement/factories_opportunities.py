@@ -55,6 +55,9 @@ class OpportunityFactory(factory.django.DjangoModelFactory):
     closes_at = factory.LazyFunction(lambda: at(30, 17))
     eligibility = "Voluntary, community and faith organisations working in the district."
     published_at = factory.LazyFunction(lambda: at(-5, 9))
+    # Published unless `published_at=None`; "closed" only when asked for (`state="closed"`):
+    # past its deadline, an opportunity not yet closed by the portal still counts as closed.
+    state = factory.LazyAttribute(lambda o: "draft" if o.published_at is None else "published")
 
     @factory.post_generation
     def questions(self, create, extracted, **kwargs):

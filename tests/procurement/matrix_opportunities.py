@@ -8,6 +8,7 @@ from tests.procurement.factories_opportunities import (
     ClarificationFactory,
     DraftOpportunityFactory,
     OpportunityFactory,
+    at,
     published_specification,
 )
 
@@ -60,6 +61,11 @@ def staff_page(suffix: str):
     return url
 
 
+def past_deadline(user) -> str:
+    opportunity = OpportunityFactory(opens_at=at(-30, 9), closes_at=at(-1, 17))
+    return f"/staff/opportunities/{opportunity.pk}/close/"
+
+
 def staff_clarifications(user) -> str:
     return f"/staff/opportunities/{ClarificationFactory().opportunity_id}/clarifications/"
 
@@ -91,6 +97,7 @@ ROWS = [
     Row("procurement:opportunity_questions", staff_page("questions/"), only(*MANAGERS)),
     Row("procurement:opportunity_documents", staff_page("documents/"), only(*MANAGERS)),
     Row("procurement:opportunity_publish", staff_page("publish/"), only(*MANAGERS)),
+    Row("procurement:opportunity_close", past_deadline, only(*MANAGERS)),
     Row("procurement:clarifications_staff", staff_clarifications, only(*MANAGERS)),
     Row("procurement:clarification_answer", answer, only(*MANAGERS)),
 ]
