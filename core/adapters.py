@@ -1,7 +1,10 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
 from django.contrib.auth.models import Group
+from django.contrib.sites.shortcuts import get_current_site
 from django.core.exceptions import ValidationError
 
+from core.emails import email_message_queue
 from core.roles import Role
 
 # Django's password validators, by error code, in GOV.UK words.
@@ -47,6 +50,23 @@ class AccountAdapter(DefaultAccountAdapter):
             group, _ = Group.objects.get_or_create(name=Role.PROVIDER.value)
             user.groups.add(group)
         return user
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """allauth's emails (confirm your address, reset your password) are recorded and
+        delivered like the portal's own, after the request: a mail server that is down
+        never fails sign-up or a password reset."""
+        request = allauth_context.request
+        message = self.render_mail(
+            template_prefix,
+            email,
+            {
+                "request": request,
+                "email": email,
+                "current_site": get_current_site(request),
+                **context,
+            },
+        )
+        email_message_queue(message=message, template=template_prefix)
 
     def clean_password(self, password, user=None):
         try:

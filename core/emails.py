@@ -2,11 +2,22 @@
 templates, `<template>_subject.txt` and `<template>_message.txt`, with the council's and
 the service's names in their context. Services call these from tasks (run once the
 transaction commits), never from views.
+
+Every email is recorded (core.models.Email: to whom, template, subject, status, attempts,
+when sent) in the current transaction, and delivered once it commits by a task
+(`core.tasks.email_deliver`) that sends it once, retries a failure with back-off and
+records the outcome (core.outbox). A mail server that is down delays an email, never
+loses it, and never fails the page that queued it.
 """
 
+import datetime as dt
+
 from django.conf import settings
-from django.core.mail import send_mass_mail
+from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.template.loader import render_to_string
+
+from core.models import Email
+from core.outbox import outbox_publish_on_commit, work_attempt
 
 
 def absolute_url(path: str) -> str:
@@ -26,17 +37,94 @@ def email_render(*, template: str, context: dict) -> tuple[str, str]:
     return " ".join(subject.split()), body
 
 
-def emails_send(*, people, template: str, context: dict) -> int:
+def email_queue(
+    *,
+    to: str,
+    subject: str,
+    body: str,
+    template: str = "",
+    html_body: str = "",
+    sealed_until: dt.datetime | None = None,
+) -> Email:
+    """Record an email to one address and deliver it once the current transaction commits.
+    `sealed_until`: the deadline of the bid it is about, if any (see Email)."""
+    email = Email.objects.create(
+        to=to,
+        subject=subject,
+        body=body,
+        html_body=html_body,
+        template=template,
+        sealed_until=sealed_until,
+    )
+    outbox_publish_on_commit(row=email)
+    return email
+
+
+def emails_send(
+    *, people, template: str, context: dict, sealed_until: dt.datetime | None = None
+) -> int:
     """One email to each person, addressed to them (`person` in the context): once each,
-    and only to those with an email address. Returns how many were sent."""
-    seen, messages = set(), []
+    and only to those with an email address. Returns how many were queued."""
+    seen, queued = set(), 0
     for person in people:
         if person is None or not person.email or person.pk in seen:
             continue
         seen.add(person.pk)
         subject, body = email_render(template=template, context={**context, "person": person})
-        messages.append((subject, body, None, [person.email]))
-    return send_mass_mail(messages) if messages else 0
+        email_queue(
+            to=person.email,
+            subject=subject,
+            body=body,
+            template=template,
+            sealed_until=sealed_until,
+        )
+        queued += 1
+    return queued
+
+
+def emails_to_addresses_send(*, addresses: list[str], template: str, context: dict) -> int:
+    """The same email to each address, one message each; returns how many were queued."""
+    unique = list(dict.fromkeys(address for address in addresses if address))
+    if not unique:
+        return 0
+    subject, body = email_render(template=template, context=context)
+    for address in unique:
+        email_queue(to=address, subject=subject, body=body, template=template)
+    return len(unique)
+
+
+def email_message_queue(*, message: EmailMessage, template: str) -> list[Email]:
+    """Record a message made elsewhere (allauth's sign-up and password emails), one email
+    per recipient, and deliver each once the current transaction commits."""
+    text, html = message.body, ""
+    if message.content_subtype == "html":
+        text, html = "", message.body
+    for content, mimetype in getattr(message, "alternatives", []):
+        if mimetype == "text/html":
+            html = content
+    return [
+        email_queue(to=to, subject=message.subject, body=text, html_body=html, template=template)
+        for to in message.to
+    ]
+
+
+def email_deliver(*, email_id: int) -> bool:
+    """Send the queued email `email_id`, once, if it is due: it is marked sent in the same
+    transaction that holds it locked, so two workers never both send it. A failure is
+    recorded on the email and retried with back-off (core.outbox.work_attempt). Returns
+    whether it was sent now."""
+    return work_attempt(model=Email, pk=email_id, work=_email_send)
+
+
+def _email_send(email: Email) -> None:
+    message = EmailMultiAlternatives(subject=email.subject, body=email.body, to=[email.to])
+    if email.html_body:
+        if email.body:
+            message.attach_alternative(email.html_body, "text/html")
+        else:
+            message.body = email.html_body
+            message.content_subtype = "html"
+    message.send()
 
 
 def organisation_members(organisation) -> list:
@@ -45,8 +133,17 @@ def organisation_members(organisation) -> list:
     return [membership.user for membership in memberships]
 
 
-def organisation_members_email(*, organisation, template: str, context: dict) -> int:
-    """One email to each member of the organisation; returns how many were sent."""
+def organisation_members_email(
+    *,
+    organisation,
+    template: str,
+    context: dict,
+    sealed_until: dt.datetime | None = None,
+) -> int:
+    """One email to each member of the organisation; returns how many were queued."""
     return emails_send(
-        people=organisation_members(organisation), template=template, context=context
+        people=organisation_members(organisation),
+        template=template,
+        context=context,
+        sealed_until=sealed_until,
     )

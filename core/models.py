@@ -1,6 +1,7 @@
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 
 
 class UserManager(BaseUserManager):
@@ -57,3 +58,123 @@ class User(AbstractUser):
 
     def get_short_name(self) -> str:
         return (self.full_name.split(" ")[0] if self.full_name else "") or self.email
+
+
+# --- Work that leaves the request: the outbox and the emails it sends -----------------------
+
+
+class Attempted(models.Model):
+    """Work done after the request, tried until it succeeds or runs out of attempts
+    (core.outbox): how many attempts so far, when the next is due and why the last failed.
+
+    Each concrete model has a `status` field whose WAITING value means "still to do" and
+    FAILED "given up", and says in `finish()` what being done means for it.
+    """
+
+    WAITING: str
+    FAILED: str
+
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField("next attempt", default=timezone.now)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def finish(self) -> list[str]:
+        """Mark the work done; returns the fields changed."""
+        raise NotImplementedError
+
+
+class OutboxTask(Attempted):
+    """A Celery task the portal has undertaken to run, written in the same transaction as
+    the action that asked for it, and run once that transaction has committed, exactly once
+    (core.outbox). Only ids and words go in `args`; the task fetches what it needs."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    WAITING = Status.PENDING
+    FAILED = Status.FAILED
+
+    task = models.CharField(max_length=200, help_text="The Celery task's name.")
+    args = models.JSONField(default=list, blank=True)
+    kwargs = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "outbox task"
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=models.Q(status="pending"),
+                name="core_outboxtask_due",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task} {self.args}"
+
+    def finish(self) -> list[str]:
+        self.status = self.Status.DONE
+        self.done_at = timezone.now()
+        return ["status", "done_at"]
+
+
+class Email(Attempted):
+    """An email the portal sends, to one address: recorded when it is queued, in the same
+    transaction as the work that decided to send it, and delivered once that commits, with
+    retries (core.emails).
+
+    An email about a bid (its receipt, a consortium partner's invitation) is sealed until
+    the opportunity's deadline: until then the admin shows only that it exists and how its
+    delivery went.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    WAITING = Status.QUEUED
+    FAILED = Status.FAILED
+
+    to = models.EmailField("to", max_length=254)
+    template = models.CharField(max_length=200, blank=True)
+    subject = models.CharField(max_length=1000)
+    body = models.TextField()
+    html_body = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    sealed_until = models.DateTimeField(
+        null=True, blank=True, help_text="The deadline of the bid this email is about."
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=models.Q(status="queued"),
+                name="core_email_due",
+            )
+        ]
+
+    def __str__(self) -> str:
+        if self.is_sealed():
+            return "Email about a sealed bid"
+        return f"Email to {self.to}"
+
+    def finish(self) -> list[str]:
+        self.status = self.Status.SENT
+        self.sent_at = timezone.now()
+        return ["status", "sent_at"]
+
+    def is_sealed(self, *, now=None) -> bool:
+        """About a bid whose opportunity's deadline has not passed yet."""
+        return self.sealed_until is not None and self.sealed_until > (now or timezone.now())

@@ -110,11 +110,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
+    # Sign-in's rate limiter counts in the cache: while Redis is down the cache falls back
+    # to each process's memory (core.cache), and finding it down costs half a second at
+    # most, once every 30 seconds.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "core.cache.RedisCacheWithFallback",
             "LOCATION": REDIS_URL,
-            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
 else:
@@ -157,6 +160,8 @@ ACCOUNT_FORMS = {
 }
 
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+# Failed sign-ins and lockouts are kept in the database, so they hold when Redis is down.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_FAILURE_LIMIT = 8
 AXES_COOLOFF_TIME = 1  # hours
 AXES_RESET_ON_SUCCESS = True
@@ -173,6 +178,9 @@ EMAIL_BACKEND = env(
 )
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default=f"{SERVICE_NAME} <{COUNCIL['email']}>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Every email is recorded and sent by a task (core.emails) that retries a failure; a mail
+# server that does not answer must not hold a worker for long.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 
 # --- Locale: en-GB, Europe/London --------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"
@@ -217,16 +225,43 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # --- Celery: Redis when REDIS_URL is set, otherwise tasks run in-process ------------------------
+# Work that leaves the request goes through the outbox (core.outbox): a row written with the
+# action, handed to Celery once it commits, and drained every minute by beat (or by
+# `manage.py outbox_drain` where no worker runs), so a broker outage delays work, never
+# loses it nor fails the page.
 # Without Redis, tasks run in-process; the in-memory transport is named only for kombu.
 CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = None
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE: dict = {}
+# Handing a task to a broker that is down must cost a request a second at most: the row
+# waits in the outbox for the next drain instead.
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 2}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
+# A task that runs over is stopped: softly first (it can record the failure, and the
+# outbox tries it again later), then for good.
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=240)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=300)
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BEAT_SCHEDULE: dict = {
+    "outbox-drain": {
+        "task": "core.tasks.outbox_drain",
+        "schedule": 60.0,
+        # A drain that waited longer than its interval is superseded by the next one.
+        "options": {"expires": 55},
+    },
+}
 
 # --- State machines ---------------------------------------------------------------------------
 DJANGO_FSM_LOG_IGNORED_MODELS: list[str] = []

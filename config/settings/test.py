@@ -6,8 +6,11 @@ from .base import env
 DEBUG = False
 SECRET_KEY = "test-secret-key-for-the-suite-only-0123456789abcdefghijklmnopqrstuvwxyz"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-CELERY_TASK_ALWAYS_EAGER = True
+EMAIL_BACKEND = env("TEST_EMAIL_BACKEND", default="django.core.mail.backends.locmem.EmailBackend")
+EMAIL_FILE_PATH = env("TEST_EMAIL_FILE_PATH", default="/tmp/commissioning-portal-test-emails")
+# Tasks run in-process. The test that starts a real worker (tests/core/test_worker_e2e.py)
+# gives that worker CELERY_EAGER=false.
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_EAGER", default=True)
 CELERY_TASK_EAGER_PROPAGATES = True
 AXES_ENABLED = env.bool("AXES_ENABLED", default=False)
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]

@@ -167,19 +167,23 @@ def test_sign_out_asks_then_signs_out_on_post(client, verified_user):
 # --- Creating an account and confirming the email address --------------------------------
 
 
-def test_create_an_account_confirm_the_email_address_then_sign_in(client, mailoutbox):
+def test_create_an_account_confirm_the_email_address_then_sign_in(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
     page = client.get(SIGNUP_URL)
     assert "voluntary, community, faith or arts organisation" in page.content.decode()
 
-    response = client.post(
-        SIGNUP_URL,
-        {
-            "full_name": "Sam Smith",
-            "email": "Sam.Smith@Example.org",
-            "password1": PASSWORD,
-            "password2": PASSWORD,
-        },
-    )
+    # The confirmation email is recorded and sent once the sign-up has committed.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            SIGNUP_URL,
+            {
+                "full_name": "Sam Smith",
+                "email": "Sam.Smith@Example.org",
+                "password1": PASSWORD,
+                "password2": PASSWORD,
+            },
+        )
 
     assert response.status_code == 302
     assert response["Location"] == VERIFICATION_SENT_URL
@@ -256,8 +260,11 @@ def test_an_expired_confirmation_link_says_what_to_do(client):
 # --- Resetting a forgotten password ----------------------------------------------------------
 
 
-def test_reset_a_forgotten_password(client, verified_user, mailoutbox):
-    response = client.post("/accounts/password/reset/", {"email": verified_user.email})
+def test_reset_a_forgotten_password(
+    client, verified_user, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/accounts/password/reset/", {"email": verified_user.email})
 
     assert response["Location"] == "/accounts/password/reset/done/"
     assert "Check your email" in client.get(response["Location"]).content.decode()

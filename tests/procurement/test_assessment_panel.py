@@ -453,12 +453,15 @@ def test_a_conflicted_member_cannot_be_chosen_by_a_forged_post(client, conflicte
     assert not Assignment.objects.filter(panel_member=cat).exists()
 
 
-def test_the_lead_officer_is_emailed_about_a_conflict(conflicted, officer):
+def test_the_lead_officer_is_emailed_about_a_conflict(
+    conflicted, officer, django_capture_on_commit_callbacks
+):
     from procurement.services.assessment import conflict_declared_email_send
 
     declaration = conflicted["taken"].conflict
     mail.outbox.clear()
-    assert conflict_declared_email_send(declaration=declaration) == 1
+    with django_capture_on_commit_callbacks(execute=True):  # sent once it commits
+        assert conflict_declared_email_send(declaration=declaration) == 1
     message = mail.outbox[0]
     assert message.to == [officer.email]
     assert "Conflict of interest declared" in message.subject

@@ -1,0 +1,37 @@
+"""Pointing the suite's Celery app at a broker for a while: a Redis that is not there (a
+closed port), or a real one. The suite otherwise runs tasks in-process (eager)."""
+
+from contextlib import contextmanager
+
+from config.celery_app import app as celery_app
+from core.outbox import broker_down_forget
+
+# Nothing listens on port 1: connecting is refused at once, as when Redis is stopped.
+CLOSED_PORT_REDIS_URL = "redis://127.0.0.1:1/0"
+
+
+def _pools_reset() -> None:
+    """Forget the connections made to the previous broker."""
+    if celery_app._pool is not None:
+        celery_app._pool.force_close_all()
+        celery_app._pool = None
+    amqp = celery_app.__dict__.get("amqp")
+    if amqp is not None:
+        amqp._producer_pool = None
+
+
+@contextmanager
+def broker_at(url: str):
+    """Celery hands tasks to the broker at `url` (not eager) until the block ends."""
+    conf = celery_app.conf
+    saved = conf.task_always_eager, conf.broker_url
+    conf.task_always_eager = False
+    conf.broker_url = url
+    _pools_reset()
+    broker_down_forget()
+    try:
+        yield celery_app
+    finally:
+        conf.task_always_eager, conf.broker_url = saved
+        _pools_reset()
+        broker_down_forget()
