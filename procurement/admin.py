@@ -2,28 +2,130 @@
 clarification questions, bids (read-only, sealed until the deadline), the score
 descriptors (reference data), and read-only views of the panel's declarations, decisions
 and agreements. Everyday work happens in the portal's own pages, which keep the records'
-rules (who may score, approve, accept); the admin never changes them."""
+rules (who may score, approve, accept); the admin never changes them.
+
+Bids are sealed until the deadline for everyone, a superuser too, and the admin answers
+from URLs as well as pages: `?amount_requested__gt=1000` is a question about a bid. So
+the bids admin holds only the bids the person may read (`procurement.view_bid_content`,
+as `bids_readable_by`) and filters only on what is not content; every other admin
+refuses a lookup that passes through a bid, and no delete page names a sealed bid.
+"""
 
 from django.contrib import admin
+from django.contrib.admin.utils import NestedObjects
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models, router
+from django.db.models.constants import LOOKUP_SEP
+from django.http import Http404
 
 from procurement.models import (
     Agreement,
     AgreementVersion,
+    Assignment,
     AwardDecision,
     Bid,
     BidAnswer,
     BidAttachment,
+    BidSubmission,
+    BidTarget,
     BudgetLine,
     Clarification,
     ConflictDeclaration,
     ConsortiumPartner,
+    ModeratedScore,
     Opportunity,
     OpportunityDocument,
     Question,
+    Score,
     ScoreDescriptor,
     Variation,
 )
 from procurement.rules import view_bid_content
+from procurement.selectors.bids import bids_readable_by
+
+# --- Sealed bids ----------------------------------------------------------------------------
+
+# Every model that holds what a bidder wrote (the bid, its answers, targets, budget, partners,
+# files and submitted versions) or what the panel made of it.
+BID_CONTENT_MODELS: frozenset[type[models.Model]] = frozenset(
+    {
+        Bid,
+        BidAnswer,
+        BidTarget,
+        BudgetLine,
+        ConsortiumPartner,
+        BidAttachment,
+        BidSubmission,
+        Assignment,
+        Score,
+        ModeratedScore,
+    }
+)
+
+SEALED_DELETE_MESSAGE = "Bids that are sealed until their deadline"
+
+
+def lookup_fields(model: type[models.Model], lookup: str) -> list[models.Field]:
+    """The fields a URL lookup names, in order, without its lookups and transforms:
+    `opportunity__id__exact` on bids names Bid.opportunity then Opportunity.id."""
+    fields = []
+    for part in lookup.split(LOOKUP_SEP):
+        try:
+            field = model._meta.get_field(part)
+        except FieldDoesNotExist:
+            break
+        fields.append(field)
+        if not field.is_relation or field.related_model is None:
+            break
+        model = field.related_model
+    return fields
+
+
+def lookup_reaches_bids(model: type[models.Model], lookup: str) -> bool:
+    """The lookup passes through a model holding bid content (`?bids__isnull=False` on
+    organisations, `?bid__amount_requested__gt=` on decisions)."""
+    return any(
+        field.is_relation and field.related_model in BID_CONTENT_MODELS
+        for field in lookup_fields(model, lookup)
+    )
+
+
+def _bid_id(obj: models.Model) -> int | None:
+    if isinstance(obj, Bid):
+        return obj.pk
+    if isinstance(obj, Score):
+        return obj.assignment.bid_id
+    return getattr(obj, "bid_id", None)
+
+
+class SealedBidsGuardMixin:
+    """For every admin but the bids' own: no URL lookup through a bid, and a delete page
+    that would list a bid the person may not read says only that sealed bids stand in the
+    way, never which (the reference and organisation of a bid are sealed too)."""
+
+    def lookup_allowed(self, lookup, value, request=None) -> bool:
+        if lookup_reaches_bids(self.model, lookup):
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
+    def get_deleted_objects(self, objs, request):
+        collector = NestedObjects(using=router.db_for_write(self.model))
+        collector.collect(objs)
+        reached = [*collector.protected]
+        for model, instances in collector.data.items():
+            if model in BID_CONTENT_MODELS:
+                reached.extend(instances)
+        bid_ids = {_bid_id(obj) for obj in reached if type(obj) in BID_CONTENT_MODELS}
+        bid_ids.discard(None)
+        if bid_ids:
+            readable = set(
+                bids_readable_by(user=request.user)
+                .filter(pk__in=bid_ids)
+                .values_list("pk", flat=True)
+            )
+            if bid_ids - readable:
+                return [], {}, set(), [SEALED_DELETE_MESSAGE]
+        return super().get_deleted_objects(objs, request)
 
 
 class QuestionInline(admin.StackedInline):
@@ -31,6 +133,13 @@ class QuestionInline(admin.StackedInline):
     fields = ["order", "criterion", "service_criterion", "text", "guidance", "word_limit", "weight"]
     raw_id_fields = ["service_criterion"]
     extra = 0
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # Bidders answer a published opportunity's questions. (Deleting one with answers
+        # would be refused by name of the bids that answered it, which are sealed.)
+        if obj is not None and obj.is_published:
+            return False
+        return super().has_delete_permission(request, obj)
 
 
 class OpportunityDocumentInline(admin.TabularInline):
@@ -45,7 +154,7 @@ class OpportunityDocumentInline(admin.TabularInline):
 
 
 @admin.register(Opportunity)
-class OpportunityAdmin(admin.ModelAdmin):
+class OpportunityAdmin(SealedBidsGuardMixin, admin.ModelAdmin):
     list_display = ["reference", "title", "funding_type", "opens_at", "closes_at", "published_at"]
     list_filter = ["funding_type", "specification__commission__sector"]
     search_fields = ["reference", "title", "summary"]
@@ -58,7 +167,7 @@ class OpportunityAdmin(admin.ModelAdmin):
 
 
 @admin.register(Clarification)
-class ClarificationAdmin(admin.ModelAdmin):
+class ClarificationAdmin(SealedBidsGuardMixin, admin.ModelAdmin):
     list_display = ["opportunity", "short_question", "asked_at", "published_at"]
     list_filter = [("published_at", admin.EmptyFieldListFilter)]
     search_fields = ["question", "published_question", "answer", "opportunity__reference"]
@@ -77,6 +186,12 @@ class ClarificationAdmin(admin.ModelAdmin):
 class _ReadOnlyInline(admin.TabularInline):
     extra = 0
     can_delete = False
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if self.model in BID_CONTENT_MODELS:
+            queryset = queryset.filter(bid__in=bids_readable_by(user=request.user).values("pk"))
+        return queryset
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
@@ -113,16 +228,21 @@ class BidAttachmentInline(_ReadOnlyInline):
 
 @admin.register(Bid)
 class BidAdmin(admin.ModelAdmin):
-    """Bids, read-only. Until an opportunity's deadline its bids are sealed: the list shows
-    only that they exist (reference, organisation, opportunity, state) and nobody – not even
-    a superuser – can open one. After the deadline a bid that was received can be read.
-    Bids change only through the portal, which keeps every submitted version."""
+    """Bids, read-only, and only those the person may read: until an opportunity's deadline
+    its bids are not here at all, for anyone (a superuser too), so no list, filter, search,
+    ordering, count or history can say anything about them; after it, the bids received.
+    The URL may filter only on what is not content (`allowed_lookups`). Bids change only
+    through the portal, which keeps every submitted version."""
 
     list_display = ["reference", "organisation", "opportunity", "state"]
     list_filter = ["state"]
+    sortable_by = ["reference", "organisation", "opportunity", "state"]
     search_fields = ["reference", "organisation__name", "opportunity__reference"]
     list_select_related = ["organisation", "opportunity"]
     ordering = ["-created_at"]
+    actions = None
+    # The fields a URL may filter on, by their primary key where they are relations.
+    allowed_lookups = frozenset({"state", "opportunity", "organisation"})
     fields = [
         "reference",
         "opportunity",
@@ -141,15 +261,25 @@ class BidAdmin(admin.ModelAdmin):
     inlines = [BidAnswerInline, BudgetLineInline, ConsortiumPartnerInline, BidAttachmentInline]
 
     def get_queryset(self, request):
-        # The changelist's columns say nothing about a bid's content; sealed bids' content
-        # fields are left out of the query altogether.
+        readable = bids_readable_by(user=request.user).values("pk")
         return (
             super()
             .get_queryset(request)
+            .filter(pk__in=readable)
             .select_related("organisation", "opportunity")
-            .defer("title", "amount_requested", "match_funding", "match_funding_sources")
-            .defer("other_leverage")
         )
+
+    def lookup_allowed(self, lookup, value, request=None) -> bool:
+        fields = lookup_fields(self.model, lookup)
+        if not fields or fields[0].name not in self.allowed_lookups:
+            return False
+        # Past the first field, only the related object's primary key: `opportunity__id`.
+        return all(field.primary_key for field in fields[1:])
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        # A sealed bid is not in the queryset: its change, history and delete pages answer
+        # as for a bid that does not exist, 404, without a message naming the id.
+        raise Http404("No such bid")
 
     def has_view_permission(self, request, obj=None) -> bool:
         if obj is not None and not view_bid_content.test(request.user, obj):
@@ -170,7 +300,7 @@ class BidAdmin(admin.ModelAdmin):
 
 
 @admin.register(ScoreDescriptor)
-class ScoreDescriptorAdmin(admin.ModelAdmin):
+class ScoreDescriptorAdmin(SealedBidsGuardMixin, admin.ModelAdmin):
     """What each panel score means: shown beside every score on the panel's pages."""
 
     list_display = ["score", "label", "description"]
@@ -183,7 +313,7 @@ class ScoreDescriptorAdmin(admin.ModelAdmin):
         return False
 
 
-class _ReadOnlyAdmin(admin.ModelAdmin):
+class _ReadOnlyAdmin(SealedBidsGuardMixin, admin.ModelAdmin):
     """A record kept as evidence: it is read here and changed only through the portal."""
 
     def has_add_permission(self, request) -> bool:

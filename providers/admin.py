@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from procurement.admin import SealedBidsGuardMixin
 from providers.models import ComplianceDocument, Invitation, JoinRequest, Membership, Organisation
 
 
@@ -26,7 +27,11 @@ class ComplianceDocumentInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(SealedBidsGuardMixin, admin.ModelAdmin):
+    """No filtering through an organisation's bids or partnerships (`?bids=`,
+    `?partnerships__isnull=`), and no delete page naming them: which organisations bid for
+    what is sealed until the deadline."""
+
     list_display = ["name", "org_id", "legal_form", "sector", "verification_status", "created_at"]
     list_filter = ["verification_status", "sector", "legal_form", "income_band"]
     search_fields = ["name", "org_id", "charity_number", "company_number", "postcode"]

@@ -88,7 +88,8 @@ def test_a_superuser_cannot_open_a_sealed_bid_either(client, sealed, clock):
         assert client.get(url).status_code in (403, 404), url
 
 
-def test_the_admin_list_shows_only_that_sealed_bids_exist(client, sealed, clock):
+def test_the_admin_list_leaves_sealed_bids_out(client, sealed, clock):
+    """More in tests/procurement/test_admin_sealed.py."""
     _, bids = sealed
     bids[0].title = "A secret project title"
     bids[0].save()
@@ -97,7 +98,7 @@ def test_the_admin_list_shows_only_that_sealed_bids_exist(client, sealed, clock)
     response = client.get(reverse("admin:procurement_bid_changelist"))
     assert response.status_code == 200
     page = text_of(response)
-    assert bids[0].reference in page
+    assert bids[0].reference not in page
     assert "A secret project title" not in page
     assert "45,000" not in page and "45000" not in page
 
