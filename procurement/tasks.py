@@ -23,6 +23,18 @@ def clarification_email_send(clarification_id: int, kind: str) -> None:
         send(clarification=clarification, kind=kind)
 
 
+# --- Opportunities ---------------------------------------------------------------------------
+
+
+@shared_task(ignore_result=True)
+def opportunities_close_due() -> int:
+    """Close to bids every published opportunity whose deadline has passed (Celery beat runs
+    this every few minutes). Returns how many it closed."""
+    from procurement.services.opportunities import opportunities_close_due as close
+
+    return len(close())
+
+
 # --- Bids ------------------------------------------------------------------------------------
 
 

@@ -261,6 +261,13 @@ CELERY_BEAT_SCHEDULE: dict = {
         # A drain that waited longer than its interval is superseded by the next one.
         "options": {"expires": 55},
     },
+    # Opportunities whose deadline has passed are closed to bids by the portal (an officer
+    # may close one sooner from its page). Bids are sealed by the deadline either way.
+    "opportunities-close-due": {
+        "task": "procurement.tasks.opportunities_close_due",
+        "schedule": 300.0,
+        "options": {"expires": 290},
+    },
 }
 
 # --- State machines ---------------------------------------------------------------------------

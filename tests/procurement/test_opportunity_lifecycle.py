@@ -299,6 +299,19 @@ def test_the_portal_closes_every_opportunity_whose_deadline_has_passed(clock):
     assert opportunities_close_due() == []  # nothing twice
 
 
+def test_celery_beat_runs_the_portals_closing_every_few_minutes(settings):
+    from procurement import tasks
+
+    entry = settings.CELERY_BEAT_SCHEDULE["opportunities-close-due"]
+    due = past_deadline()
+
+    assert entry["task"] == tasks.opportunities_close_due.name
+    assert entry["schedule"] <= 300
+    assert tasks.opportunities_close_due() == 1
+    due.refresh_from_db()
+    assert due.state == S.CLOSED
+
+
 def test_an_officer_closes_it_from_its_page_once_the_deadline_has_passed(client, officer):
     opportunity = past_deadline()
     client.force_login(officer)
