@@ -1,9 +1,19 @@
 from django.urls import path
 
-from core import views
+from core import notification_views, views
 
 urlpatterns = [
     path("signed-in/", views.AfterLoginView.as_view(), name="after_login"),
+    path(
+        "notifications/",
+        notification_views.NotificationListView.as_view(),
+        name="notifications",
+    ),
+    path(
+        "notifications/<int:pk>/",
+        notification_views.NotificationOpenView.as_view(),
+        name="notification_open",
+    ),
     path(
         "accessibility/",
         views.StaticPageView.as_view(template_name="pages/accessibility.html"),
