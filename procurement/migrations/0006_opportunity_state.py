@@ -34,6 +34,7 @@ class Migration(migrations.Migration):
                     ("closed", "Closed to bids"),
                 ],
                 default="draft",
+                editable=False,
                 max_length=50,
                 protected=True,
             ),

@@ -93,8 +93,13 @@ class Opportunity(FSMModelMixin, models.Model):
     workshops = models.ManyToManyField(
         "engagement.EngagementEvent", blank=True, related_name="opportunities"
     )
+    # Not editable: it moves only through the machine (so no form, the admin's included,
+    # can try to set it and trip over `protected`).
     state = FSMField(
-        choices=OpportunityState.choices, default=OpportunityState.DRAFT, protected=True
+        choices=OpportunityState.choices,
+        default=OpportunityState.DRAFT,
+        protected=True,
+        editable=False,
     )
     published_at = models.DateTimeField(
         null=True, blank=True, help_text="When it was published: set by publishing"

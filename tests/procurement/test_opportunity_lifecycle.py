@@ -389,6 +389,19 @@ def test_a_closed_opportunitys_deadline_cannot_move():
         )
 
 
+def test_no_form_can_set_the_state_the_admins_included(rf, administrator):
+    """Only the machine moves an opportunity: a form offering `state` would fail on save
+    (the field is protected)."""
+    from django.contrib.admin.sites import site
+
+    request = rf.get("/admin/")
+    request.user = administrator
+    form = site._registry[Opportunity].get_form(request, OpportunityFactory())
+
+    assert "state" not in form.base_fields
+    assert not Opportunity._meta.get_field("state").editable
+
+
 # --- The migration that gave existing opportunities their state -----------------------------------
 
 
