@@ -1,0 +1,806 @@
+"""Reads for the dashboards: the officers' portfolio (investment against the plans' budgets
+by sector and by priority, agreements by RAG status, returns and payments that need
+someone), an agreement's performance against its targets, and a provider's own page.
+
+Every figure is counted or summed in the database, in a fixed number of queries however
+many agreements there are. The portfolio's filters (sector, priority, area or ward,
+financial year) narrow the commissions, and through them the plans' specifications and the
+agreements made under them; the same filters narrow the lists each figure links to.
+
+Nothing here checks who is asking: the views check the rules first.
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from urllib.parse import urlencode
+
+from django.db.models import (
+    Count,
+    DecimalField,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+
+from commissioning.models import (
+    Area,
+    Commission,
+    CommissioningPlan,
+    CorporatePriority,
+    PlanState,
+    Sector,
+    Specification,
+)
+from monitoring.models import (
+    EDITABLE_STATES,
+    InstalmentPayment,
+    MonitoringReturn,
+    PaymentHold,
+    RagStatus,
+    Rating,
+    ReturnActual,
+    ReturnState,
+)
+from monitoring.periods import measure_key, period_share
+from procurement.models import Agreement, AgreementState, Bid, PaymentInstalment
+
+ZERO = Decimal(0)
+MONEY = DecimalField(max_digits=14, decimal_places=2)
+
+#: From an agreement to the commission it was made under.
+AGREEMENT_COMMISSION = "decision__bid__opportunity__specification__commission"
+
+
+def today() -> datetime.date:
+    """Today in Europe/London."""
+    return timezone.localdate()
+
+
+# --- Financial years: April to March --------------------------------------------------------------
+
+
+def financial_year_of(day: datetime.date) -> int:
+    """The financial year a day falls in, named by the calendar year it starts in: 1 April
+    2026 to 31 March 2027 is 2026."""
+    return day.year if day.month >= 4 else day.year - 1
+
+
+def financial_year_bounds(year: int) -> tuple[datetime.date, datetime.date]:
+    return datetime.date(year, 4, 1), datetime.date(year + 1, 3, 31)
+
+
+def financial_year_label(year: int) -> str:
+    """ "2026 to 2027", as GOV.UK writes a financial year."""
+    return f"{year} to {year + 1}"
+
+
+def financial_years_offered(*, around: datetime.date | None = None) -> list[int]:
+    """The financial years the filter offers: four back and two ahead of this one."""
+    this_year = financial_year_of(around or today())
+    return list(range(this_year + 2, this_year - 5, -1))
+
+
+def month_bounds(day: datetime.date) -> tuple[datetime.date, datetime.date]:
+    first = day.replace(day=1)
+    following = (first + datetime.timedelta(days=32)).replace(day=1)
+    return first, following - datetime.timedelta(days=1)
+
+
+# --- Filters --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PortfolioFilters:
+    """What the portfolio, and the lists behind its figures, are narrowed to. `year` is a
+    financial year (2026 is April 2026 to March 2027)."""
+
+    sector: Sector | None = None
+    priority: CorporatePriority | None = None
+    area: Area | None = None
+    year: int | None = None
+
+    @classmethod
+    def from_data(cls, data: dict) -> "PortfolioFilters":
+        """From a filter form's cleaned data (a field left out or wrong is no filter)."""
+        year = data.get("year")
+        return cls(
+            sector=data.get("sector"),
+            priority=data.get("priority"),
+            area=data.get("area"),
+            year=int(year) if year else None,
+        )
+
+    @property
+    def is_filtered(self) -> bool:
+        return any(
+            value is not None for value in (self.sector, self.priority, self.area, self.year)
+        )
+
+    @property
+    def year_bounds(self) -> tuple[datetime.date, datetime.date] | None:
+        return financial_year_bounds(self.year) if self.year is not None else None
+
+    @property
+    def year_label(self) -> str:
+        return financial_year_label(self.year) if self.year is not None else ""
+
+    def params(self, **extra) -> dict[str, str]:
+        """The query-string parameters for these filters (and `extra`, where not empty)."""
+        params = {
+            "sector": self.sector.pk if self.sector else None,
+            "priority": self.priority.pk if self.priority else None,
+            "area": self.area.slug if self.area else None,
+            "year": self.year,
+        }
+        params.update(extra)
+        return {name: str(value) for name, value in params.items() if value not in (None, "")}
+
+    def query(self, **extra) -> str:
+        """ "?sector=1&year=2026", or "" when there is nothing to narrow."""
+        params = self.params(**extra)
+        return f"?{urlencode(params)}" if params else ""
+
+    def with_(self, **changes) -> "PortfolioFilters":
+        values = {
+            "sector": self.sector,
+            "priority": self.priority,
+            "area": self.area,
+            "year": self.year,
+        }
+        values.update(changes)
+        return PortfolioFilters(**values)
+
+
+def commissions_filtered(*, filters: PortfolioFilters) -> QuerySet[Commission]:
+    """The commissions in the filters' sector, for their priority, and serving their area:
+    a whole area covers its wards, and a ward is covered by a commission for its area."""
+    commissions = Commission.objects.all()
+    if filters.sector is not None:
+        commissions = commissions.filter(sector=filters.sector)
+    if filters.priority is not None:
+        commissions = commissions.filter(priorities=filters.priority)
+    if filters.area is not None:
+        area = filters.area
+        places = Q(areas=area) | Q(areas__parent=area)
+        if area.parent_id is not None:
+            places |= Q(areas=area.parent_id)
+        commissions = commissions.filter(places)
+    return commissions
+
+
+def _narrowed_by_commission(filters: PortfolioFilters) -> bool:
+    return any(value is not None for value in (filters.sector, filters.priority, filters.area))
+
+
+def agreements_filtered(
+    *, filters: PortfolioFilters, queryset: QuerySet[Agreement] | None = None
+) -> QuerySet[Agreement]:
+    """Agreements made under the filtered commissions and, for a financial year, running
+    at some time in it."""
+    agreements = Agreement.objects.all() if queryset is None else queryset
+    if _narrowed_by_commission(filters):
+        commission_ids = commissions_filtered(filters=filters).values("pk")
+        agreements = agreements.filter(**{f"{AGREEMENT_COMMISSION}__in": commission_ids})
+    if filters.year_bounds is not None:
+        start, end = filters.year_bounds
+        agreements = agreements.filter(starts_on__lte=end, ends_on__gte=start)
+    return agreements
+
+
+def specifications_budgeted(*, filters: PortfolioFilters) -> QuerySet[Specification]:
+    """The specifications of the current published plans (for a financial year, the plans
+    covering some of it) under the filtered commissions: what the plans budgeted for."""
+    plans = CommissioningPlan.objects.filter(
+        specifications=OuterRef("pk"), state=PlanState.PUBLISHED
+    )
+    if filters.year_bounds is not None:
+        start, end = filters.year_bounds
+        plans = plans.filter(period_start__lte=end, period_end__gte=start)
+    specifications = Specification.objects.filter(Exists(plans))
+    if _narrowed_by_commission(filters):
+        specifications = specifications.filter(
+            commission__in=commissions_filtered(filters=filters).values("pk")
+        )
+    return specifications
+
+
+def _latest_rating():
+    return Subquery(
+        RagStatus.objects.filter(agreement=OuterRef("pk"))
+        .order_by("-set_at", "-pk")
+        .values("rating")[:1]
+    )
+
+
+def agreements_with_rating(queryset: QuerySet[Agreement]) -> QuerySet[Agreement]:
+    """`current_rating` on each agreement: its latest RAG rating, or None."""
+    return queryset.annotate(current_rating=_latest_rating())
+
+
+#: The RAG filter's "not yet rated".
+NOT_RATED = "none"
+
+
+def agreements_by_rating(queryset: QuerySet[Agreement], *, rating: str) -> QuerySet[Agreement]:
+    """Agreements in delivery whose latest rating is `rating` (NOT_RATED: none yet)."""
+    annotated = agreements_with_rating(queryset.filter(state=AgreementState.ACCEPTED))
+    if rating == NOT_RATED:
+        return annotated.filter(current_rating__isnull=True)
+    return annotated.filter(current_rating=rating)
+
+
+# --- The lists behind the figures -----------------------------------------------------------------
+
+#: The staff returns list's "show" for each figure (monitoring.views.StaffReturnListView).
+RETURNS_SHOW = {"due": "due_month", "overdue": "overdue", "review": "review"}
+
+
+def returns_due_in_month(*, day: datetime.date | None = None) -> QuerySet[MonitoringReturn]:
+    """Returns of agreements in delivery due in the month of `day` (by default this
+    month), whatever their state."""
+    start, end = month_bounds(day or today())
+    return MonitoringReturn.objects.filter(
+        agreement__state=AgreementState.ACCEPTED, due_on__gte=start, due_on__lte=end
+    )
+
+
+def returns_filtered(
+    queryset: QuerySet[MonitoringReturn], *, filters: PortfolioFilters
+) -> QuerySet[MonitoringReturn]:
+    """Returns of the filtered agreements."""
+    if not filters.is_filtered:
+        return queryset
+    return queryset.filter(agreement__in=agreements_filtered(filters=filters).values("pk"))
+
+
+#: The payments list's choices, in the order the portfolio shows them.
+PAYMENT_SHOW = {
+    "due": "Due by the end of this month",
+    "held": "Held until a return is accepted",
+    "paid": "Paid",
+}
+
+
+def _live_hold():
+    return Exists(PaymentHold.objects.filter(instalment=OuterRef("pk"), released_at__isnull=True))
+
+
+def _due_by_month_end() -> Q:
+    """Unpaid, not held, and due on or before the last day of this month."""
+    return Q(
+        held=False,
+        payment_made__isnull=True,
+        due_on__lte=month_bounds(today())[1],
+    )
+
+
+def payments_list(*, show: str, filters: PortfolioFilters) -> QuerySet[PaymentInstalment]:
+    """The scheduled payments of agreements in delivery that are due (unpaid and not held,
+    by the end of this month), held, or paid (for a financial year, paid in it), with what
+    was paid and what holds them; the earliest first."""
+    live_holds = PaymentHold.objects.filter(released_at__isnull=True).select_related(
+        "monitoring_return"
+    )
+    instalments = (
+        PaymentInstalment.objects.filter(
+            agreement__in=agreements_filtered(
+                filters=filters,
+                queryset=Agreement.objects.filter(state=AgreementState.ACCEPTED),
+            ).values("pk")
+        )
+        .annotate(held=_live_hold())
+        .select_related("agreement__decision__bid__organisation", "payment_made")
+        .prefetch_related(Prefetch("holds", queryset=live_holds, to_attr="live_holds"))
+    )
+    if show == "held":
+        instalments = instalments.filter(held=True)
+    elif show == "paid":
+        instalments = instalments.filter(payment_made__isnull=False)
+        if filters.year_bounds is not None:
+            start, end = filters.year_bounds
+            instalments = instalments.filter(
+                payment_made__paid_on__gte=start, payment_made__paid_on__lte=end
+            )
+    else:
+        instalments = instalments.filter(_due_by_month_end())
+    return instalments.order_by("due_on", "pk")
+
+
+# --- The portfolio --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A number on the portfolio and the list it comes from."""
+
+    value: Decimal | int
+    url: str
+
+
+@dataclass(frozen=True)
+class InvestmentRow:
+    """One sector or priority: the plans' budget, what is awarded in agreements (how many),
+    and what has been paid, each linking to the list behind it."""
+
+    name: str
+    budget: Figure
+    awarded: Figure
+    agreements: int
+    paid: Figure
+
+    @property
+    def share_awarded(self) -> int | None:
+        """How much of the budget is awarded, in whole per cent (None without a budget)."""
+        if not self.budget.value:
+            return None
+        return int((Decimal(self.awarded.value) * 100 / Decimal(self.budget.value)).quantize(1))
+
+
+@dataclass(frozen=True)
+class RagRow:
+    rating: str  # "red", "amber", "green" or NOT_RATED
+    label: str
+    count: Figure
+
+
+@dataclass(frozen=True)
+class Portfolio:
+    filters: PortfolioFilters
+    by_sector: list[InvestmentRow]
+    by_priority: list[InvestmentRow]
+    total: InvestmentRow
+    rag: list[RagRow]
+    returns_due: Figure
+    returns_overdue: Figure
+    returns_awaiting_review: Figure
+    payments_due: Figure
+    payments_due_count: int
+    payments_held: Figure
+    payments_held_count: int
+    month_label: str
+
+
+def _sums(queryset, *, group: str, amount: str, count: bool = False) -> dict:
+    """{group value: (sum of amount, count)} in one query."""
+    aggregates = {"total": Coalesce(Sum(amount), Value(ZERO), output_field=MONEY)}
+    if count:
+        aggregates["number"] = Count("pk", distinct=True)
+    rows = queryset.order_by().values(group).annotate(**aggregates)
+    return {row[group]: (row["total"], row.get("number", 0)) for row in rows}
+
+
+def _paid(filters: PortfolioFilters) -> QuerySet[InstalmentPayment]:
+    payments = InstalmentPayment.objects.filter(
+        agreement__in=agreements_filtered(filters=filters).values("pk")
+    )
+    if filters.year_bounds is not None:
+        start, end = filters.year_bounds
+        payments = payments.filter(paid_on__gte=start, paid_on__lte=end)
+    return payments
+
+
+def _investment_rows(
+    *,
+    filters: PortfolioFilters,
+    groups: list,
+    group_field: str,
+    narrow: str,
+) -> list[InvestmentRow]:
+    """One row per group (sector or priority): budget, awarded and paid, each a sum in the
+    database grouped by `group_field` (the path from a commission)."""
+    budgets = _sums(
+        specifications_budgeted(filters=filters),
+        group=f"commission__{group_field}",
+        amount="budget",
+    )
+    awarded = _sums(
+        agreements_filtered(filters=filters),
+        group=f"{AGREEMENT_COMMISSION}__{group_field}",
+        amount="amount",
+        count=True,
+    )
+    paid = _sums(
+        _paid(filters),
+        group=f"agreement__{AGREEMENT_COMMISSION}__{group_field}",
+        amount="amount",
+    )
+    rows = []
+    for group in groups:
+        narrowed = filters.with_(**{narrow: group})
+        awarded_total, agreement_count = awarded.get(group.pk, (ZERO, 0))
+        rows.append(
+            InvestmentRow(
+                name=str(group),
+                budget=Figure(budgets.get(group.pk, (ZERO, 0))[0], _commissions_url(narrowed)),
+                awarded=Figure(awarded_total, _agreements_url(narrowed)),
+                agreements=agreement_count,
+                paid=Figure(paid.get(group.pk, (ZERO, 0))[0], _payments_url(narrowed, "paid")),
+            )
+        )
+    return rows
+
+
+def _total_row(filters: PortfolioFilters) -> InvestmentRow:
+    budget = specifications_budgeted(filters=filters).aggregate(
+        total=Coalesce(Sum("budget"), Value(ZERO), output_field=MONEY)
+    )["total"]
+    awarded = agreements_filtered(filters=filters).aggregate(
+        total=Coalesce(Sum("amount"), Value(ZERO), output_field=MONEY), number=Count("pk")
+    )
+    paid = _paid(filters).aggregate(total=Coalesce(Sum("amount"), Value(ZERO), output_field=MONEY))[
+        "total"
+    ]
+    return InvestmentRow(
+        name="All",
+        budget=Figure(budget, _commissions_url(filters)),
+        awarded=Figure(awarded["total"], _agreements_url(filters)),
+        agreements=awarded["number"],
+        paid=Figure(paid, _payments_url(filters, "paid")),
+    )
+
+
+def _commissions_url(filters: PortfolioFilters) -> str:
+    """The staff dashboard's list of commissions (it filters by sector and priority)."""
+    params = {
+        name: value for name, value in filters.params().items() if name in ("sector", "priority")
+    }
+    return reverse("staff_home") + (f"?{urlencode(params)}" if params else "")
+
+
+def _agreements_url(filters: PortfolioFilters, **extra) -> str:
+    return reverse("procurement:staff_agreements") + filters.query(**extra)
+
+
+def _returns_url(filters: PortfolioFilters, show: str) -> str:
+    return reverse("monitoring:staff_returns") + filters.query(show=show)
+
+
+def _payments_url(filters: PortfolioFilters, show: str) -> str:
+    return reverse("monitoring:portfolio_payments") + filters.query(show=show)
+
+
+RAG_ORDER = [
+    (Rating.RED, Rating.RED.label),
+    (Rating.AMBER, Rating.AMBER.label),
+    (Rating.GREEN, Rating.GREEN.label),
+    (NOT_RATED, "Not yet rated"),
+]
+
+
+def _rag_rows(filters: PortfolioFilters) -> list[RagRow]:
+    in_delivery = agreements_filtered(
+        filters=filters, queryset=Agreement.objects.filter(state=AgreementState.ACCEPTED)
+    )
+    counts = {
+        row["current_rating"]: row["number"]
+        for row in agreements_with_rating(in_delivery)
+        .order_by()
+        .values("current_rating")
+        .annotate(number=Count("pk"))
+    }
+    counts[NOT_RATED] = counts.pop(None, 0)
+    return [
+        RagRow(
+            rating=rating,
+            label=label,
+            count=Figure(counts.get(rating, 0), _agreements_url(filters, rag=rating)),
+        )
+        for rating, label in RAG_ORDER
+    ]
+
+
+def _return_counts(filters: PortfolioFilters) -> dict[str, int]:
+    start, end = month_bounds(today())
+    returns = returns_filtered(
+        MonitoringReturn.objects.filter(agreement__state=AgreementState.ACCEPTED),
+        filters=filters,
+    )
+    return returns.aggregate(
+        due=Count("pk", filter=Q(due_on__gte=start, due_on__lte=end)),
+        overdue=Count("pk", filter=Q(due_on__lt=today(), state__in=EDITABLE_STATES)),
+        review=Count("pk", filter=Q(state=ReturnState.SUBMITTED)),
+    )
+
+
+def _payment_sums(filters: PortfolioFilters) -> dict:
+    instalments = PaymentInstalment.objects.filter(
+        agreement__in=agreements_filtered(
+            filters=filters, queryset=Agreement.objects.filter(state=AgreementState.ACCEPTED)
+        ).values("pk")
+    ).annotate(held=_live_hold())
+    due = _due_by_month_end()
+    held = Q(held=True)
+    return instalments.aggregate(
+        due_total=Coalesce(Sum("amount", filter=due), Value(ZERO), output_field=MONEY),
+        due_count=Count("pk", filter=due),
+        held_total=Coalesce(Sum("amount", filter=held), Value(ZERO), output_field=MONEY),
+        held_count=Count("pk", filter=held),
+    )
+
+
+def portfolio_get(*, filters: PortfolioFilters) -> Portfolio:
+    """Everything on the officers' portfolio for these filters, in a fixed number of
+    queries."""
+    sectors = [filters.sector] if filters.sector else list(Sector.objects.order_by("order"))
+    priorities = (
+        [filters.priority]
+        if filters.priority
+        else list(CorporatePriority.objects.filter(commissions__isnull=False).distinct())
+    )
+    returns = _return_counts(filters)
+    payments = _payment_sums(filters)
+    return Portfolio(
+        filters=filters,
+        by_sector=_investment_rows(
+            filters=filters, groups=sectors, group_field="sector", narrow="sector"
+        ),
+        by_priority=_investment_rows(
+            filters=filters, groups=priorities, group_field="priorities", narrow="priority"
+        ),
+        total=_total_row(filters),
+        rag=_rag_rows(filters),
+        returns_due=Figure(returns["due"], _returns_url(filters, RETURNS_SHOW["due"])),
+        returns_overdue=Figure(returns["overdue"], _returns_url(filters, RETURNS_SHOW["overdue"])),
+        returns_awaiting_review=Figure(
+            returns["review"], _returns_url(filters, RETURNS_SHOW["review"])
+        ),
+        payments_due=Figure(payments["due_total"], _payments_url(filters, "due")),
+        payments_due_count=payments["due_count"],
+        payments_held=Figure(payments["held_total"], _payments_url(filters, "held")),
+        payments_held_count=payments["held_count"],
+        month_label=f"{today():%B %Y}",
+    )
+
+
+def portfolio_csv_rows(*, portfolio: Portfolio) -> list[list[str]]:
+    """The portfolio's tables as CSV rows: a heading column says which table each row is
+    from. Money in pounds and pence, with no £ or commas, for a spreadsheet."""
+
+    def pounds(value) -> str:
+        return str(Decimal(value).quantize(Decimal("0.01")))
+
+    rows = [["Table", "Name", "Budget", "Awarded", "Agreements", "Paid"]]
+    for table, investment in (
+        ("By sector", portfolio.by_sector),
+        ("By priority", portfolio.by_priority),
+        ("Total", [portfolio.total]),
+    ):
+        for row in investment:
+            rows.append(
+                [
+                    table,
+                    row.name,
+                    pounds(row.budget.value),
+                    pounds(row.awarded.value),
+                    str(row.agreements),
+                    pounds(row.paid.value),
+                ]
+            )
+    rows.append([])
+    rows.append(["Table", "Name", "Number", "Amount"])
+    for rag in portfolio.rag:
+        rows.append(["Agreements by RAG status", rag.label, str(rag.count.value), ""])
+    rows.append(["Returns", "Due this month", str(portfolio.returns_due.value), ""])
+    rows.append(["Returns", "Overdue", str(portfolio.returns_overdue.value), ""])
+    rows.append(["Returns", "Waiting for review", str(portfolio.returns_awaiting_review.value), ""])
+    rows.append(
+        [
+            "Payments",
+            "Due by the end of this month",
+            str(portfolio.payments_due_count),
+            pounds(portfolio.payments_due.value),
+        ]
+    )
+    rows.append(
+        [
+            "Payments",
+            "Held until a return is accepted",
+            str(portfolio.payments_held_count),
+            pounds(portfolio.payments_held.value),
+        ]
+    )
+    return rows
+
+
+def csv_safe(value: str) -> str:
+    """A cell a spreadsheet will not run as a formula: one starting = + - @ (or a tab or
+    carriage return) is prefixed with an apostrophe."""
+    if value and value[0] in ("=", "+", "-", "@", "\t", "\r"):
+        return f"'{value}"
+    return value
+
+
+# --- An agreement's performance -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PerformancePoint:
+    """One period of one success measure: its share of the target and the actual reported
+    (None until a return is sent), and both added up from the start of the agreement."""
+
+    monitoring_return: MonitoringReturn
+    target: Decimal
+    actual: Decimal | None
+    cumulative_target: Decimal
+    cumulative_actual: Decimal | None
+    accepted: bool
+
+    @property
+    def label(self) -> str:
+        return self.monitoring_return.period_label
+
+    @property
+    def provisional(self) -> bool:
+        """Submitted and not yet accepted: the officer may still ask for changes."""
+        return self.actual is not None and not self.accepted
+
+
+@dataclass
+class MeasurePerformance:
+    """One success measure across the agreement's periods."""
+
+    outcome: str
+    measure: str
+    unit: str
+    points: list[PerformancePoint] = field(default_factory=list)
+
+    @property
+    def total_target(self) -> Decimal:
+        return self.points[-1].cumulative_target if self.points else ZERO
+
+    @property
+    def latest(self) -> PerformancePoint | None:
+        """The last period with an actual reported."""
+        reported = [point for point in self.points if point.actual is not None]
+        return reported[-1] if reported else None
+
+    @property
+    def has_provisional(self) -> bool:
+        return any(point.provisional for point in self.points)
+
+
+#: A period's actual counts once its return is sent and not sent back.
+REPORTED_STATES = (ReturnState.ACCEPTED, ReturnState.SUBMITTED)
+
+
+def agreement_performance(*, agreement: Agreement) -> list[MeasurePerformance]:
+    """For each success measure of the agreement, in the order they were agreed: each
+    period's share of the yearly targets and the actual from its return (accepted, or
+    submitted and not yet accepted; nothing while it is being written or changed), and
+    both added up to the end of each period. Three queries, whatever the length."""
+    targets = list(agreement.targets.order_by("pk"))
+    returns = list(agreement.monitoring_returns.order_by("period_start", "pk"))
+    actuals = ReturnActual.objects.filter(
+        monitoring_return__agreement=agreement, monitoring_return__state__in=REPORTED_STATES
+    ).values_list("monitoring_return_id", "target_id", "value")
+    value_of: dict[tuple[int, int], Decimal] = {(r, t): v for r, t, v in actuals}
+
+    by_measure: dict[tuple, list] = defaultdict(list)
+    for target in targets:
+        by_measure[measure_key(target)].append(target)
+
+    performance = []
+    for (outcome, measure, unit), measure_targets in by_measure.items():
+        line = MeasurePerformance(outcome=outcome, measure=measure, unit=unit)
+        cumulative_target = ZERO
+        cumulative_actual = ZERO
+        for monitoring_return in returns:
+            share = sum(
+                (
+                    period_share(
+                        agreement=agreement,
+                        target=target,
+                        start=monitoring_return.period_start,
+                        end=monitoring_return.period_end,
+                    )
+                    for target in measure_targets
+                ),
+                start=ZERO,
+            )
+            cumulative_target += share
+            reported = monitoring_return.state in REPORTED_STATES
+            values = [
+                value_of[(monitoring_return.pk, target.pk)]
+                for target in measure_targets
+                if (monitoring_return.pk, target.pk) in value_of
+            ]
+            actual = sum(values, start=ZERO) if reported and values else None
+            if actual is not None:
+                cumulative_actual += actual
+            line.points.append(
+                PerformancePoint(
+                    monitoring_return=monitoring_return,
+                    target=share,
+                    actual=actual,
+                    cumulative_target=cumulative_target,
+                    cumulative_actual=cumulative_actual if actual is not None else None,
+                    accepted=monitoring_return.state == ReturnState.ACCEPTED,
+                )
+            )
+        performance.append(line)
+    return performance
+
+
+# --- A provider's own page ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReturnToDo:
+    """A return the organisation owes, and what to do next."""
+
+    monitoring_return: MonitoringReturn
+    action: str
+    url: str
+    overdue: bool
+
+
+def _next_action(monitoring_return: MonitoringReturn) -> tuple[str, str]:
+    edit = reverse("monitoring:return_edit", kwargs={"pk": monitoring_return.pk})
+    if monitoring_return.state == ReturnState.DUE:
+        return "Start the return", edit
+    if monitoring_return.state == ReturnState.CHANGES_REQUESTED:
+        return "See the changes asked for", monitoring_return.get_absolute_url()
+    return "Continue the return", edit
+
+
+def provider_returns_to_do(*, user, limit: int = 5) -> tuple[list[ReturnToDo], int]:
+    """The next returns the person's organisations owe on agreements in delivery (not yet
+    sent, or sent back for changes), the earliest due first, with the next action; and how
+    many there are in all."""
+    returns = MonitoringReturn.objects.filter(
+        agreement__state=AgreementState.ACCEPTED,
+        agreement__decision__bid__organisation__memberships__user=user,
+        state__in=EDITABLE_STATES,
+    )
+    total = returns.count()
+    day = today()
+    rows = []
+    chosen = returns.select_related("agreement__decision__bid__organisation").order_by(
+        "due_on", "pk"
+    )[:limit]
+    for monitoring_return in chosen:
+        action, url = _next_action(monitoring_return)
+        rows.append(
+            ReturnToDo(
+                monitoring_return=monitoring_return,
+                action=action,
+                url=url,
+                overdue=monitoring_return.due_on < day,
+            )
+        )
+    return rows, total
+
+
+def provider_agreements(*, user) -> QuerySet[Agreement]:
+    """The person's organisations' agreements once sent to them (drafts are the council's),
+    the newest first, each with its organisation and opportunity."""
+    return (
+        Agreement.objects.exclude(state=AgreementState.DRAFT)
+        .filter(decision__bid__organisation__memberships__user=user)
+        .select_related("decision__bid__organisation", "decision__bid__opportunity")
+        .order_by("-issued_at", "-pk")
+    )
+
+
+def provider_feedback(*, user, limit: int = 5):
+    """The bids of the person's organisations (as lead or consortium partner) that the
+    council has decided on, each with its feedback to read; the latest decision first."""
+    lead = Q(organisation__memberships__user=user)
+    partner = Q(partners__organisation__memberships__user=user)
+    decided = Bid.objects.filter(decision__approved_at__isnull=False)
+    ids = decided.filter(lead | partner).values("pk")
+    return (
+        Bid.objects.filter(pk__in=ids)
+        .select_related("opportunity", "organisation", "decision")
+        .order_by("-decision__approved_at", "-pk")[:limit]
+    )

@@ -1,0 +1,61 @@
+"""The portfolio's filters (GET), shared by the lists its figures link to: the staff
+agreements list adds the RAG status, the returns list what to show."""
+
+from django import forms
+
+from commissioning.models import Area, CorporatePriority, Sector
+from monitoring.dashboards import (
+    NOT_RATED,
+    PortfolioFilters,
+    financial_year_label,
+    financial_years_offered,
+)
+from monitoring.models import Rating
+
+
+class AreaFilterField(forms.ModelChoiceField):
+    """Areas, then wards with the area they are in: "Bulk (Lancaster)"."""
+
+    def label_from_instance(self, obj: Area) -> str:
+        if obj.parent_id is not None:
+            return f"{obj.name} ({obj.parent.name})"
+        return f"{obj.name} (whole area)"
+
+
+class PortfolioFilterForm(forms.Form):
+    """Sector, priority, area or ward, and financial year; each "All" when left empty. A
+    value that is not one of the choices is ignored, never an error page."""
+
+    sector = forms.ModelChoiceField(
+        required=False, queryset=Sector.objects.order_by("order", "name"), empty_label="All"
+    )
+    priority = forms.ModelChoiceField(
+        required=False, queryset=CorporatePriority.objects.all(), empty_label="All"
+    )
+    area = AreaFilterField(
+        label="Area or ward",
+        required=False,
+        queryset=Area.objects.select_related("parent").order_by("kind", "parent__name", "name"),
+        to_field_name="slug",
+        empty_label="All",
+    )
+    year = forms.TypedChoiceField(
+        label="Financial year", required=False, coerce=int, empty_value=None
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [("", "All")] + [
+            (year, financial_year_label(year)) for year in financial_years_offered()
+        ]
+
+    def filters(self) -> PortfolioFilters:
+        """The filters that were given and are valid."""
+        self.is_valid()
+        cleaned = getattr(self, "cleaned_data", {})
+        return PortfolioFilters.from_data(
+            {name: cleaned.get(name) for name in ("sector", "priority", "area", "year")}
+        )
+
+
+RAG_CHOICES = [("", "All")] + list(Rating.choices) + [(NOT_RATED, "Not yet rated")]

@@ -1,0 +1,353 @@
+"""The officers' portfolio: investment by sector and by priority against the plans'
+budgets, agreements by RAG status, returns and payments that need someone, each figure
+linking to its list; filters in the URL; the same figures as CSV; a flat number of
+queries however many agreements there are.
+
+The known set, on the fixed clock (Thursday 26 November 2026), every agreement running a
+year from 1 November 2025, paid quarterly in advance (1 November, 1 February, 1 May,
+1 August) and returning quarterly (the return for Aug–Oct 2026 due on 30 November 2026):
+
+- VCFS, Health and Well Being, Lancaster (a whole area): budget £60,000; agreements A1
+  £12,500 (rated red, then green) and A2 £20,000 (rated red).
+- Arts, Economic Growth, Morecambe: budget £40,000; agreements B1 £7,500 (in delivery,
+  not rated) and B2 £5,000 (a draft, being prepared).
+"""
+
+import csv
+import datetime as dt
+import io
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from monitoring.dashboards import (
+    PortfolioFilters,
+    csv_safe,
+    financial_year_of,
+    portfolio_get,
+)
+from monitoring.models import ReturnActual, ReturnState
+from procurement.models import AgreementState
+from tests.monitoring.factories import return_put
+from tests.monitoring.factories_portfolio import (
+    agreement_under,
+    area,
+    funded_commission,
+    hold,
+    pay,
+    priority,
+    rate,
+    sector,
+)
+
+pytestmark = pytest.mark.django_db
+
+URL = "/staff/portfolio/"
+
+
+def plan_years() -> tuple[dt.date, dt.date]:
+    """The published plans run over this financial year and the last."""
+    this_year = financial_year_of(timezone.localdate())
+    return dt.date(this_year - 1, 4, 1), dt.date(this_year + 1, 3, 31)
+
+
+@pytest.fixture
+def known():
+    lancaster = area("Lancaster")
+    bulk = area("Bulk", parent=lancaster)
+    morecambe = area("Morecambe")
+    vcfs = funded_commission(
+        sector_name="VCFS",
+        priorities=[priority("health-and-well-being")],
+        areas=[lancaster],
+        budget="60000",
+        plan_period=plan_years(),
+    )
+    arts = funded_commission(
+        sector_name="Arts",
+        priorities=[priority("economic-growth")],
+        areas=[morecambe],
+        budget="40000",
+        plan_period=plan_years(),
+    )
+    a1 = agreement_under(vcfs, amount="12500")
+    a2 = agreement_under(vcfs, amount="20000")
+    b1 = agreement_under(arts, amount="7500")
+    b2 = agreement_under(arts, amount="5000", state=AgreementState.DRAFT)
+    rate(a1, "red", days_ago=30)
+    rate(a1, "green", days_ago=2)
+    rate(a2, "red", days_ago=5)
+    first, second, third, _fourth = a1.monitoring_returns.order_by("period_start")
+    return_put(first, ReturnState.ACCEPTED)
+    return_put(second, ReturnState.SUBMITTED)
+    instalments = list(a1.payments.order_by("due_on"))
+    pay(instalments[0])
+    hold(instalments[1], third)
+    return {
+        "a1": a1,
+        "a2": a2,
+        "b1": b1,
+        "b2": b2,
+        "bulk": bulk,
+        "lancaster": lancaster,
+        "vcfs": vcfs,
+        "arts": arts,
+    }
+
+
+@pytest.fixture
+def officer_client(client, officer):
+    client.force_login(officer)
+    return client
+
+
+def by_name(rows):
+    return {row.name: row for row in rows}
+
+
+# --- The figures ----------------------------------------------------------------------------------
+
+
+def test_investment_by_sector_and_priority_against_the_plans_budgets(known):
+    portfolio = portfolio_get(filters=PortfolioFilters())
+
+    sectors = by_name(portfolio.by_sector)
+    assert sectors["VCFS"].budget.value == Decimal("60000")
+    assert sectors["VCFS"].awarded.value == Decimal("32500")
+    assert sectors["VCFS"].agreements == 2
+    assert sectors["VCFS"].paid.value == Decimal("3125")
+    assert sectors["VCFS"].share_awarded == 54
+    assert sectors["Arts"].budget.value == Decimal("40000")
+    assert sectors["Arts"].awarded.value == Decimal("12500")  # the draft counts: it is awarded
+    assert sectors["Arts"].paid.value == Decimal("0")
+    assert portfolio.total.budget.value == Decimal("100000")
+    assert portfolio.total.awarded.value == Decimal("45000")
+    assert portfolio.total.agreements == 4
+    assert portfolio.total.paid.value == Decimal("3125")
+
+    priorities = by_name(portfolio.by_priority)
+    assert priorities["Health and Well Being"].awarded.value == Decimal("32500")
+    assert priorities["Economic Growth"].budget.value == Decimal("40000")
+
+
+def test_agreements_by_latest_rag_and_returns_and_payments_needing_someone(known):
+    portfolio = portfolio_get(filters=PortfolioFilters())
+
+    rag = {row.rating: row.count.value for row in portfolio.rag}
+    # A1 was red and is now green; B1 is in delivery unrated; B2 is a draft, not in delivery.
+    assert rag == {"red": 1, "amber": 0, "green": 1, "none": 1}
+    # Each agreement in delivery has its Aug–Oct return due on 30 November.
+    assert portfolio.returns_due.value == 3
+    # A1's third (the first is accepted, the second submitted); A2's and B1's first three.
+    assert portfolio.returns_overdue.value == 7
+    assert portfolio.returns_awaiting_review.value == 1
+    # Unpaid and not held by 30 November: A1's last two (£3,125 each), all four of A2's
+    # (£5,000) and of B1's (£1,875).
+    assert portfolio.payments_due.value == Decimal("33750")
+    assert portfolio.payments_due_count == 10
+    assert portfolio.payments_held.value == Decimal("3125")
+    assert portfolio.payments_held_count == 1
+
+
+def test_the_page_shows_money_the_govuk_way_and_each_figure_links_to_its_list(
+    known, officer_client
+):
+    vcfs = sector("VCFS")
+    response = officer_client.get(URL)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "£32,500" in html and "£60,000" in html and "£3,125" in html
+    assert "£33,750" in html
+    assert f'href="/staff/agreements/?sector={vcfs.pk}"' in html
+    assert 'href="/staff/agreements/?rag=red"' in html
+    assert 'href="/staff/agreements/?rag=none"' in html
+    assert 'href="/staff/returns/?show=overdue"' in html
+    assert 'href="/staff/returns/?show=due_month"' in html
+    assert 'href="/staff/returns/?show=review"' in html
+    assert 'href="/staff/portfolio/payments/?show=held"' in html
+    assert f'href="/staff/?sector={vcfs.pk}"' in html  # the budget: the commissions
+
+
+# --- Filters ------------------------------------------------------------------------------------
+
+
+def test_filtering_by_sector_narrows_every_figure(known, officer_client):
+    arts = sector("Arts")
+    response = officer_client.get(URL, {"sector": arts.pk})
+
+    portfolio = response.context["portfolio"]
+    assert [row.name for row in portfolio.by_sector] == ["Arts"]
+    assert portfolio.total.awarded.value == Decimal("12500")
+    assert portfolio.returns_overdue.value == 3
+    assert portfolio.returns_due.value == 1
+    assert portfolio.payments_due.value == Decimal("7500")
+    assert {row.rating: row.count.value for row in portfolio.rag}["red"] == 0
+    # The links keep the filter.
+    assert f'href="/staff/returns/?sector={arts.pk}&amp;show=overdue"' in response.content.decode()
+
+
+def test_a_ward_is_covered_by_a_commission_for_its_whole_area(known, officer_client):
+    response = officer_client.get(URL, {"area": "bulk"})
+
+    portfolio = response.context["portfolio"]
+    assert portfolio.total.awarded.value == Decimal("32500")
+    assert portfolio.total.budget.value == Decimal("60000")
+
+
+def test_filtering_by_priority(known):
+    portfolio = portfolio_get(filters=PortfolioFilters(priority=priority("economic-growth")))
+
+    assert portfolio.total.awarded.value == Decimal("12500")
+    assert [row.name for row in portfolio.by_priority] == ["Economic Growth"]
+
+
+def test_a_financial_year_counts_plans_and_agreements_running_in_it_and_payments_made_in_it(
+    known, officer_client
+):
+    this_year = financial_year_of(timezone.localdate())
+    last_year_portfolio = officer_client.get(URL, {"year": this_year - 1}).context["portfolio"]
+    # 2025 to 2026: the agreements started in November 2025; A1's first payment was made
+    # on 1 November 2025.
+    assert last_year_portfolio.total.awarded.value == Decimal("45000")
+    assert last_year_portfolio.total.paid.value == Decimal("3125")
+
+    this_year_portfolio = officer_client.get(URL, {"year": this_year}).context["portfolio"]
+    assert this_year_portfolio.total.awarded.value == Decimal("45000")
+    assert this_year_portfolio.total.paid.value == Decimal("0")
+
+    earlier = officer_client.get(URL, {"year": this_year - 3}).context["portfolio"]
+    assert earlier.total.awarded.value == Decimal("0")
+    assert earlier.total.budget.value == Decimal("0")
+    assert earlier.returns_overdue.value == 0
+
+
+def test_a_filter_value_that_is_not_a_choice_is_ignored(known, officer_client):
+    response = officer_client.get(URL, {"sector": "abc", "year": "1066", "area": "nowhere"})
+
+    assert response.status_code == 200
+    assert response.context["portfolio"].total.awarded.value == Decimal("45000")
+
+
+# --- The lists behind the figures -------------------------------------------------------------
+
+
+def test_the_payments_list_behind_each_figure(known, officer_client):
+    held = officer_client.get("/staff/portfolio/payments/", {"show": "held"})
+    assert [p.agreement for p in held.context["payments"]] == [known["a1"]]
+    assert "The return for" in held.content.decode()
+
+    due = officer_client.get("/staff/portfolio/payments/", {"show": "due"})
+    assert len(due.context["payments"]) == 10
+    assert sum(p.amount for p in due.context["payments"]) == Decimal("33750")
+
+    paid = officer_client.get("/staff/portfolio/payments/", {"show": "paid"})
+    assert "£3,125 on 1 November 2025" in paid.content.decode()
+
+    arts = sector("Arts")
+    arts_due = officer_client.get("/staff/portfolio/payments/", {"show": "due", "sector": arts.pk})
+    assert {p.agreement for p in arts_due.context["payments"]} == {known["b1"]}
+
+
+# --- CSV ----------------------------------------------------------------------------------------
+
+
+def read_csv(response) -> list[list[str]]:
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    return list(csv.reader(io.StringIO(body.decode())))
+
+
+def test_the_csv_has_the_figures_of_the_table(known, officer_client):
+    response = officer_client.get("/staff/portfolio.csv")
+
+    assert response["Content-Type"].startswith("text/csv")
+    assert 'filename="portfolio.csv"' in response["Content-Disposition"]
+    rows = read_csv(response)
+    assert rows[0] == ["Table", "Name", "Budget", "Awarded", "Agreements", "Paid"]
+    assert ["By sector", "VCFS", "60000.00", "32500.00", "2", "3125.00"] in rows
+    assert ["By sector", "Arts", "40000.00", "12500.00", "2", "0.00"] in rows
+    assert ["Total", "All", "100000.00", "45000.00", "4", "3125.00"] in rows
+    assert ["Agreements by RAG status", "Red", "1", ""] in rows
+    assert ["Returns", "Overdue", "7", ""] in rows
+    assert ["Payments", "Held until a return is accepted", "1", "3125.00"] in rows
+
+
+def test_the_csv_keeps_the_filters_and_format_csv_gives_the_same(known, officer_client):
+    arts = sector("Arts")
+    by_address = read_csv(officer_client.get("/staff/portfolio.csv", {"sector": arts.pk}))
+    by_format = read_csv(officer_client.get(URL, {"sector": arts.pk, "format": "csv"}))
+
+    assert by_address == by_format
+    assert ["Total", "All", "40000.00", "12500.00", "2", "0.00"] in by_address
+    assert not any(row[:2] == ["By sector", "VCFS"] for row in by_address)
+
+
+def test_a_cell_a_spreadsheet_would_run_as_a_formula_is_neutralised(officer_client):
+    from commissioning.models import Sector
+
+    Sector.objects.create(name="Formula", short_name="=HYPERLINK(1)", slug="x", order=9)
+
+    rows = read_csv(officer_client.get("/staff/portfolio.csv"))
+
+    names = [row[1] for row in rows if row and row[0] == "By sector"]
+    assert "'=HYPERLINK(1)" in names
+    assert "=HYPERLINK(1)" not in names
+    assert all(csv_safe(value) == f"'{value}" for value in ("=1", "+1", "-1", "@A1"))
+    assert csv_safe("Arts") == "Arts"
+
+
+# --- Who may see it -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", [URL, "/staff/portfolio.csv", "/staff/portfolio/payments/"])
+def test_providers_and_panel_members_may_not_see_the_portfolio(client, make_user, path):
+    from core.roles import Role
+
+    for role in (Role.PROVIDER, Role.PANEL_MEMBER):
+        client.force_login(make_user(role))
+        assert client.get(path).status_code == 403
+
+
+# --- Queries --------------------------------------------------------------------------------------
+
+
+def _queries(client, path: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def _agreements(funded, count: int, start: int = 0):
+    for number in range(start, count):
+        agreement = agreement_under(funded, amount=str(1000 + number))
+        rate(agreement, ["red", "amber", "green"][number % 3])
+        instalments = list(agreement.payments.order_by("due_on"))
+        pay(instalments[0])
+        first = agreement.monitoring_returns.order_by("period_start").first()
+        return_put(first, ReturnState.ACCEPTED)
+        ReturnActual.objects.create(
+            monitoring_return=first, target=agreement.targets.first(), value=Decimal(5)
+        )
+        hold(instalments[1], agreement.monitoring_returns.order_by("period_start")[1])
+
+
+@pytest.mark.parametrize(
+    "path", [URL, "/staff/portfolio.csv", "/staff/portfolio/payments/?show=held"]
+)
+def test_queries_stay_flat_from_5_to_50_agreements(officer_client, path):
+    vcfs = funded_commission(sector_name="VCFS", plan_period=plan_years())
+    arts = funded_commission(sector_name="Arts", priorities=[priority("economic-growth")])
+    _agreements(vcfs, 3)
+    _agreements(arts, 2)
+    officer_client.get(path)  # warm the session and the caches
+    with_5 = _queries(officer_client, path)
+
+    _agreements(vcfs, 30, start=3)
+    _agreements(arts, 20, start=2)
+    with_50 = _queries(officer_client, path)
+
+    assert with_5 == with_50
