@@ -1,4 +1,5 @@
-"""Celery tasks for commissioning: thin, taking ids and calling a service."""
+"""Celery tasks for commissioning: thin, taking ids and calling a service. Enqueued through
+the outbox (core.outbox.outbox_enqueue), which retries a failure with back-off."""
 
 import logging
 
@@ -9,7 +10,7 @@ from commissioning.models import CommissioningPlan, PlanState
 logger = logging.getLogger(__name__)
 
 
-@shared_task(autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True, max_retries=5)
+@shared_task
 def plan_pdf_generate(plan_id: int) -> None:
     """Make and store the PDF of a published (or superseded) Commissioning Plan."""
     from commissioning.services.plans import plan_pdf_store

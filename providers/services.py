@@ -4,19 +4,18 @@ import datetime as dt
 import re
 import uuid
 from collections.abc import Iterable
-from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Model
 from django.urls import reverse
 from django.utils import timezone
 
-from core.emails import absolute_url, email_render
+from core.emails import absolute_url, emails_to_addresses_send
 from core.files import safe_storage_name
+from core.outbox import outbox_enqueue
 from providers import tasks
 from providers.models import ComplianceDocument, Invitation, JoinRequest, Membership, Organisation
 
@@ -298,7 +297,7 @@ def join_request_create(*, organisation: Organisation, user, message: str = "") 
         raise ValidationError(
             f"You have already asked to join {organisation.name}. Its admins will reply to you."
         ) from error
-    transaction.on_commit(partial(tasks.join_request_created_email_send.delay, join_request.pk))
+    outbox_enqueue(task=tasks.join_request_created_email_send, args=[join_request.pk])
     return join_request
 
 
@@ -317,7 +316,7 @@ def join_request_decide(*, join_request: JoinRequest, decided_by, approve: bool)
         Membership.objects.get_or_create(
             organisation_id=join_request.organisation_id, user_id=join_request.user_id
         )
-    transaction.on_commit(partial(tasks.join_request_decided_email_send.delay, join_request.pk))
+    outbox_enqueue(task=tasks.join_request_decided_email_send, args=[join_request.pk])
     return join_request
 
 
@@ -358,7 +357,7 @@ def invitation_create(
         invited_by=invited_by,
         expires_at=now + INVITATION_LIFETIME,
     )
-    transaction.on_commit(partial(tasks.invitation_email_send.delay, invitation.pk))
+    outbox_enqueue(task=tasks.invitation_email_send, args=[invitation.pk])
     return invitation
 
 
@@ -524,9 +523,7 @@ def organisation_verify(
             "updated_at",
         ]
     )
-    transaction.on_commit(
-        partial(tasks.organisation_verification_email_send.delay, organisation.pk)
-    )
+    outbox_enqueue(task=tasks.organisation_verification_email_send, args=[organisation.pk])
     return organisation
 
 
@@ -534,11 +531,10 @@ def organisation_verify(
 
 
 def _email_send(*, template: str, context: dict, recipients: list[str]) -> None:
-    """One email to all the addresses together."""
-    if not recipients:
-        return
-    subject, message = email_render(template=f"providers/email/{template}", context=context)
-    send_mail(subject=subject, message=message, from_email=None, recipient_list=recipients)
+    """The same email to each address, one message each (none sees the others)."""
+    emails_to_addresses_send(
+        addresses=recipients, template=f"providers/email/{template}", context=context
+    )
 
 
 def _admin_emails(organisation: Organisation) -> list[str]:

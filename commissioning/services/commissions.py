@@ -56,10 +56,9 @@ def _after_transition(*, commission: Commission, name: str, user: User) -> None:
     request for their approval once it commits; approving the awards makes the decisions."""
     if name in APPROVAL_REQUESTS:
         from commissioning import tasks
+        from core.outbox import outbox_enqueue
 
-        transaction.on_commit(
-            lambda: tasks.approval_requested_email_send.delay(commission.pk, name)
-        )
+        outbox_enqueue(task=tasks.approval_requested_email_send, args=[commission.pk, name])
     if name == "approve_awards":
         from procurement.services.awards import awards_approve
 

@@ -189,15 +189,15 @@ def plan_publish(*, plan: CommissioningPlan, user: User, reason: str = "") -> Co
         method(by=user, description=reason.strip() or None)
         plan.published_at = timezone.now()
         plan.save()
-        plan_id = plan.pk
-        transaction.on_commit(lambda: _plan_pdf_enqueue(plan_id))
+        _plan_pdf_enqueue(plan.pk)
     return plan
 
 
 def _plan_pdf_enqueue(plan_id: int) -> None:
     from commissioning import tasks
+    from core.outbox import outbox_enqueue
 
-    tasks.plan_pdf_generate.delay(plan_id)
+    outbox_enqueue(task=tasks.plan_pdf_generate, args=[plan_id])
 
 
 @transaction.atomic

@@ -9,6 +9,7 @@ from django.db.models import Model
 from django.utils import timezone
 
 from core.emails import absolute_url, emails_send
+from core.outbox import outbox_enqueue
 from engagement.models import Booking, EngagementEvent
 from engagement.selectors import events as selectors
 from providers.models import Organisation
@@ -155,7 +156,7 @@ def event_book(
                 )
         except IntegrityError as error:  # a second live booking by the same person
             raise BookingRefused(selectors.ALREADY_BOOKED) from error
-        transaction.on_commit(lambda: _booking_email_enqueue(booking.pk, "confirmed"))
+        _booking_email_enqueue(booking.pk, "confirmed")
     return booking
 
 
@@ -173,7 +174,7 @@ def booking_cancel(*, booking: Booking) -> Booking:
     booking.status = Booking.Status.CANCELLED
     booking.cancelled_at = timezone.now()
     booking.save(update_fields=["status", "cancelled_at"])
-    transaction.on_commit(lambda: _booking_email_enqueue(booking.pk, "cancelled"))
+    _booking_email_enqueue(booking.pk, "cancelled")
     return booking
 
 
@@ -215,7 +216,7 @@ def attendance_record(
 def _booking_email_enqueue(booking_id: int, kind: str) -> None:
     from engagement import tasks
 
-    tasks.booking_email_send.delay(booking_id, kind)
+    outbox_enqueue(task=tasks.booking_email_send, args=[booking_id, kind])
 
 
 def booking_email_send(*, booking: Booking, kind: str) -> int:

@@ -19,11 +19,13 @@ from django_fsm_log.models import StateLog
 
 from core.emails import absolute_url, emails_send, organisation_members
 from core.models import User
+from core.outbox import outbox_enqueue
 from core.rules import is_officer
 from core.templatetags.portal import govuk_date, money
 from core.transitions import transition_check, transition_from_state
 from monitoring.models import MonitoringReturn, ReturnState
 from procurement import rules as procurement_rules
+from procurement import tasks
 from procurement.models import (
     MONTHS_OF_FREQUENCY,
     Agreement,
@@ -481,7 +483,7 @@ def agreement_transition(
                 _issued_version_keep(agreement=locked, user=user)
             kind = EMAIL_KIND_OF_TRANSITION.get(name)
             if kind:
-                transaction.on_commit(lambda: _enqueue("agreement_email_send", locked.pk, kind))
+                outbox_enqueue(task=tasks.agreement_email_send, args=[locked.pk, kind])
     except ConcurrentTransition as error:
         raise AgreementChanged(AgreementChanged.message) from error
     agreement.refresh_from_db()
@@ -514,7 +516,7 @@ def agreement_accept(*, agreement: Agreement, user: User, seen_state: str | None
             locked.accepted_at = timezone.now()
             locked.save()
             agreement_version_snapshot(agreement=locked, user=locked.issued_by)
-            transaction.on_commit(lambda: _enqueue("agreement_email_send", locked.pk, "accepted"))
+            outbox_enqueue(task=tasks.agreement_email_send, args=[locked.pk, "accepted"])
     except ConcurrentTransition as error:
         raise AgreementChanged(AgreementChanged.message) from error
     agreement.refresh_from_db()
@@ -617,7 +619,7 @@ def variation_propose(
             )
             and not is_officer.test(user),
         )
-        transaction.on_commit(lambda: _enqueue("variation_email_send", variation.pk, "proposed"))
+        outbox_enqueue(task=tasks.variation_email_send, args=[variation.pk, "proposed"])
     return variation
 
 
@@ -655,7 +657,7 @@ def variation_approve(
             locked.decision_note = note.strip()
             locked.save()
             _variation_apply(agreement=agreement, variation=locked, user=user)
-            transaction.on_commit(lambda: _enqueue("variation_email_send", locked.pk, "approved"))
+            outbox_enqueue(task=tasks.variation_email_send, args=[locked.pk, "approved"])
     except ConcurrentTransition as error:
         raise VariationChanged(VariationChanged.message) from error
     variation.refresh_from_db()
@@ -722,9 +724,7 @@ def variation_transition(
                 locked.decision_note = reason.strip()
             locked.save()
             if name == "reject":
-                transaction.on_commit(
-                    lambda: _enqueue("variation_email_send", locked.pk, "rejected")
-                )
+                outbox_enqueue(task=tasks.variation_email_send, args=[locked.pk, "rejected"])
     except ConcurrentTransition as error:
         raise VariationChanged(VariationChanged.message) from error
     variation.refresh_from_db()
@@ -732,12 +732,6 @@ def variation_transition(
 
 
 # --- Emails ---------------------------------------------------------------------------------------
-
-
-def _enqueue(task_name: str, object_id: int, kind: str) -> None:
-    from procurement import tasks
-
-    getattr(tasks, task_name).delay(object_id, kind)
 
 
 def _officers(agreement: Agreement) -> list[User]:

@@ -18,6 +18,7 @@ from django.utils import timezone
 from commissioning.models import Commission, CommissionState
 from core.emails import absolute_url, emails_send
 from core.models import User
+from core.outbox import outbox_enqueue
 from core.roles import Role
 from procurement.models import (
     Assignment,
@@ -251,7 +252,7 @@ def _take_away_conflicted(*, panel_member: PanelMember, declarations: list[Confl
 def _email_officer_on_commit(declaration: ConflictDeclaration) -> None:
     from procurement import tasks
 
-    transaction.on_commit(lambda pk=declaration.pk: tasks.conflict_declared_email_send.delay(pk))
+    outbox_enqueue(task=tasks.conflict_declared_email_send, args=[declaration.pk])
 
 
 @transaction.atomic

@@ -6,13 +6,14 @@ checks that they did not recommend them and calls `awards_approve` in the same
 transaction.
 """
 
-from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from core.emails import absolute_url, organisation_members_email
 from core.models import User
+from core.outbox import outbox_enqueue
 from core.working_days import STANDSTILL_WORKING_DAYS, working_days_add
+from procurement import tasks
 from procurement.models import AwardDecision, FundingType
 from procurement.selectors import decisions as selectors
 from procurement.selectors.assessment import commission_bids_received
@@ -56,14 +57,8 @@ def awards_approve(*, commission, approved_by: User) -> list[AwardDecision]:
         )
         if decision.is_successful:
             agreement_create(decision=decision, created_by=approved_by)
-        transaction.on_commit(lambda pk=decision.pk: _enqueue_decision_email(pk))
+        outbox_enqueue(task=tasks.decision_email_send, args=[decision.pk])
     return decisions
-
-
-def _enqueue_decision_email(decision_id: int) -> None:
-    from procurement import tasks
-
-    tasks.decision_email_send.delay(decision_id)
 
 
 def decision_email_send(*, decision: AwardDecision) -> int:

@@ -20,8 +20,10 @@ from django_fsm import TransitionNotAllowed, has_transition_perm
 from core.emails import absolute_url, organisation_members_email
 from core.files import safe_storage_name
 from core.models import User
+from core.outbox import outbox_enqueue
 from core.templatetags.portal import money
 from core.uploads import validate_upload
+from procurement import tasks
 from procurement.models import (
     Bid,
     BidAnswer,
@@ -287,7 +289,7 @@ def bid_partner_add(
         bid=locked, organisation=organisation, role=role.strip()
     )
     locked.save(update_fields=["updated_at"])
-    transaction.on_commit(lambda: _enqueue("bid_partner_email_send", partner.pk))
+    outbox_enqueue(task=tasks.bid_partner_email_send, args=[partner.pk])
     return partner
 
 
@@ -425,18 +427,12 @@ def bid_transition(
                 submitted_by=user,
                 content=selectors.bid_snapshot(bid=locked),
             )
-            transaction.on_commit(lambda: _enqueue("bid_receipt_email_send", submission.pk))
+            outbox_enqueue(task=tasks.bid_receipt_email_send, args=[submission.pk])
     bid.refresh_from_db()
     return submission
 
 
 # --- Emails --------------------------------------------------------------------------------------
-
-
-def _enqueue(task_name: str, object_id: int) -> None:
-    from procurement import tasks
-
-    getattr(tasks, task_name).delay(object_id)
 
 
 def bid_receipt_email_send(*, submission: BidSubmission) -> int:
@@ -445,6 +441,7 @@ def bid_receipt_email_send(*, submission: BidSubmission) -> int:
     return organisation_members_email(
         organisation=bid.organisation,
         template="procurement/email/bid_receipt",
+        sealed_until=bid.opportunity.closes_at,
         context={
             "bid": bid,
             "submission": submission,
@@ -464,6 +461,7 @@ def bid_partner_email_send(*, partner: ConsortiumPartner) -> int:
     return organisation_members_email(
         organisation=partner.organisation,
         template="procurement/email/bid_partner_added",
+        sealed_until=bid.opportunity.closes_at,
         context={
             "bid": bid,
             "partner": partner,

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from core.emails import absolute_url, emails_send
 from core.models import User
+from core.outbox import outbox_enqueue
 from procurement.models import Clarification, Opportunity
 from procurement.selectors import clarifications as selectors
 from procurement.selectors.opportunities import Status, opportunity_status
@@ -49,7 +50,7 @@ def clarification_ask(
             asked_by=user,
             organisation=organisation,
         )
-        transaction.on_commit(lambda: _email_enqueue(clarification.pk, "asked"))
+        _email_enqueue(clarification.pk, "asked")
     return clarification
 
 
@@ -78,8 +79,8 @@ def clarification_publish(
         locked.answered_by = user
         locked.published_at = timezone.now()
         locked.save(update_fields=["published_question", "answer", "answered_by", "published_at"])
-        transaction.on_commit(lambda: _email_enqueue(locked.pk, "answered"))
-        transaction.on_commit(lambda: _email_enqueue(locked.pk, "published"))
+        _email_enqueue(locked.pk, "answered")
+        _email_enqueue(locked.pk, "published")
     return locked
 
 
@@ -89,7 +90,7 @@ def clarification_publish(
 def _email_enqueue(clarification_id: int, kind: str) -> None:
     from procurement import tasks
 
-    tasks.clarification_email_send.delay(clarification_id, kind)
+    outbox_enqueue(task=tasks.clarification_email_send, args=[clarification_id, kind])
 
 
 def _recipients(*, clarification: Clarification, kind: str) -> list[User]:

@@ -1,7 +1,13 @@
 """Pointing the suite's Celery app at a broker for a while: a Redis that is not there (a
 closed port), or a real one. The suite otherwise runs tasks in-process (eager)."""
 
+import os
+import runpy
 from contextlib import contextmanager
+from pathlib import Path
+from unittest import mock
+
+from django.conf import settings
 
 from config.celery_app import app as celery_app
 from core.outbox import broker_down_forget
@@ -35,3 +41,9 @@ def broker_at(url: str):
         conf.task_always_eager, conf.broker_url = saved
         _pools_reset()
         broker_down_forget()
+
+
+def base_settings_with_redis_at(url: str) -> dict:
+    """config/settings/base.py's settings as it builds them when REDIS_URL is `url`."""
+    with mock.patch.dict(os.environ, {"REDIS_URL": url}):
+        return runpy.run_path(str(Path(settings.BASE_DIR) / "config" / "settings" / "base.py"))

@@ -1,34 +1,29 @@
 """Sign-in with Redis down: the settings' own cache, pointed at a Redis that is not there,
-still lets people sign in, and still throttles wrong passwords (allauth's per-address
+still lets people sign in, and still throttles wrong passwords (allauth's per-IP
 limit counts in the process's memory, django-axes's lockouts are in the database)."""
 
-import runpy
 from contextlib import suppress
-from pathlib import Path
 
 import pytest
 from axes.models import AccessAttempt
-from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.test import Client
 from redis.exceptions import RedisError
 
 from core.roles import Role
-from tests.core.broker import CLOSED_PORT_REDIS_URL
+from tests.core.broker import CLOSED_PORT_REDIS_URL, base_settings_with_redis_at
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
 PASSWORD = "a-long-test-password"
-BASE_SETTINGS = Path(django_settings.BASE_DIR) / "config" / "settings" / "base.py"
 
 
 @pytest.fixture
-def redis_down(settings, monkeypatch):
+def redis_down(settings):
     """The cache exactly as config/settings/base.py builds it when REDIS_URL is set, with
     REDIS_URL pointing at a closed port."""
-    monkeypatch.setenv("REDIS_URL", CLOSED_PORT_REDIS_URL)
-    built = runpy.run_path(str(BASE_SETTINGS))
+    built = base_settings_with_redis_at(CLOSED_PORT_REDIS_URL)
     assert built["CACHES"]["default"]["LOCATION"] == CLOSED_PORT_REDIS_URL
     settings.CACHES = built["CACHES"]
     with suppress(RedisError):  # a plain Redis cache would fail here, not at sign-in
