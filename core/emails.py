@@ -50,7 +50,7 @@ def email_queue(
     `sealed_until`: the deadline of the bid it is about, if any (see Email)."""
     email = Email.objects.create(
         to=to,
-        subject=subject,
+        subject=subject[: Email._meta.get_field("subject").max_length],
         body=body,
         html_body=html_body,
         template=template,
