@@ -87,6 +87,11 @@ class ActualLine:
     cumulative_target: Decimal
 
     @property
+    def actual_before(self) -> Decimal:
+        """Progress to date before this period."""
+        return self.cumulative_actual - (self.actual or Decimal(0))
+
+    @property
     def is_high(self) -> bool:
         return self.actual is not None and self.actual > 2 * self.period_target
 

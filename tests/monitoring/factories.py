@@ -7,7 +7,14 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from monitoring.models import MonitoringReturn, ReturnActual, ReturnState
+from monitoring.models import (
+    SENT_STATES,
+    MonitoringReturn,
+    ReturnActual,
+    ReturnState,
+    ReturnSubmission,
+)
+from monitoring.selectors import return_snapshot
 from procurement.models import Agreement, AgreementState, PaymentInstalment
 from procurement.services.agreements import (
     monitoring_schedule_generate,
@@ -53,11 +60,21 @@ def provider_member(made: Made):
 
 
 def return_put(monitoring_return: MonitoringReturn, state: str, **fields) -> MonitoringReturn:
-    """Put a return straight into `state` (test set-up only: bypasses protected=True)."""
+    """Put a return straight into `state` (test set-up only: bypasses protected=True). A
+    return put among those sent has its first version kept, as submitting would."""
     monitoring_return.__dict__["state"] = state
     for name, value in fields.items():
         setattr(monitoring_return, name, value)
+    if state in SENT_STATES and monitoring_return.submitted_at is None:
+        monitoring_return.submitted_at = timezone.now()
     monitoring_return.save()
+    if state in SENT_STATES and not monitoring_return.submissions.exists():
+        ReturnSubmission.objects.create(
+            monitoring_return=monitoring_return,
+            number=1,
+            submitted_at=monitoring_return.submitted_at,
+            content=return_snapshot(monitoring_return=monitoring_return),
+        )
     return monitoring_return
 
 

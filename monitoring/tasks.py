@@ -1,0 +1,22 @@
+"""Celery tasks for monitoring: thin, taking ids, re-fetching and calling a service. They
+are enqueued through the outbox (core.outbox.outbox_enqueue)."""
+
+from celery import shared_task
+
+
+@shared_task
+def return_email_send(return_id: int, kind: str) -> None:
+    """Email the people concerned that a return was submitted, sent back or accepted."""
+    from monitoring.models import MonitoringReturn
+    from monitoring.services import return_email_send as send
+
+    monitoring_return = (
+        MonitoringReturn.objects.select_related(
+            "agreement__decision__bid__organisation",
+            "agreement__decision__bid__opportunity__specification__commission__lead_officer",
+        )
+        .filter(pk=return_id)
+        .first()
+    )
+    if monitoring_return is not None:
+        send(monitoring_return=monitoring_return, kind=kind)
