@@ -1,1 +1,47 @@
-urlpatterns: list = []
+from django.urls import path
+
+from monitoring import views
+
+app_name = "monitoring"
+
+urlpatterns = [
+    # Providers: their organisations' returns; everyone who may see a return reads it.
+    path("returns/", views.MyReturnsView.as_view(), name="my_returns"),
+    path("returns/<int:pk>/", views.ReturnDetailView.as_view(), name="return_detail"),
+    path("returns/<int:pk>/edit/", views.ReturnEditView.as_view(), name="return_edit"),
+    path("returns/<int:pk>/evidence/", views.ReturnEvidenceView.as_view(), name="return_evidence"),
+    path(
+        "returns/<int:pk>/evidence/<int:attachment_pk>/",
+        views.ReturnEvidenceDownloadView.as_view(),
+        name="return_evidence_file",
+    ),
+    path(
+        "returns/<int:pk>/versions/<int:number>/",
+        views.ReturnVersionView.as_view(),
+        name="return_version",
+    ),
+    # Submitting (the provider), accepting and asking for changes (an officer).
+    path(
+        "returns/<int:pk>/actions/<slug:name>/",
+        views.ReturnTransitionView.as_view(),
+        name="return_transition",
+    ),
+    # Council staff: returns to review or overdue; an agreement's RAG status and payments.
+    path("staff/returns/", views.StaffReturnListView.as_view(), name="staff_returns"),
+    path(
+        "staff/agreements/<int:pk>/monitoring/",
+        views.AgreementMonitoringView.as_view(),
+        name="agreement_monitoring",
+    ),
+    path("staff/agreements/<int:pk>/rag/", views.RagSetView.as_view(), name="rag_set"),
+    path(
+        "staff/agreements/<int:pk>/payments/<int:instalment_pk>/paid/",
+        views.PaymentPaidView.as_view(),
+        name="payment_paid",
+    ),
+    path(
+        "staff/agreements/<int:pk>/payments/<int:instalment_pk>/hold/",
+        views.PaymentHoldView.as_view(),
+        name="payment_hold",
+    ),
+]
