@@ -9,6 +9,7 @@ from django import forms
 from django.utils.html import format_html
 
 from core.forms import BaseForm, CountField, GovukDateField, MoneyField
+from monitoring.forms_dashboards import RAG_CHOICES, PortfolioFilterForm
 from procurement.forms.bids import plain_number
 from procurement.models import Agreement, AgreementState, MonitoringFrequency
 from procurement.services.agreements import (
@@ -339,8 +340,10 @@ def variation_form_initial(*, agreement: Agreement, targets) -> dict:
 # --- The staff list -------------------------------------------------------------------------------
 
 
-class AgreementFilterForm(forms.Form):
-    """The staff list's filters (GET)."""
+class AgreementFilterForm(PortfolioFilterForm):
+    """The staff list's filters (GET): status, reference or organisation, and the
+    portfolio's (sector, priority, area or ward, financial year) with the RAG status, so
+    each of the portfolio's figures links to the agreements behind it."""
 
     state = forms.ChoiceField(
         label="Status",
@@ -352,3 +355,4 @@ class AgreementFilterForm(forms.Form):
         required=False,
         max_length=100,
     )
+    rag = forms.ChoiceField(label="RAG status", required=False, choices=RAG_CHOICES)

@@ -24,6 +24,7 @@ from core.mixins import FilterQueryMixin, object_access_check
 from core.rules import is_council_staff
 from core.transition_views import TransitionConfirmView
 from core.transitions import transition_checklist
+from monitoring import dashboards
 from procurement import rules as procurement_rules
 from procurement.forms.agreements import (
     AcceptForm,
@@ -82,17 +83,23 @@ class StaffAgreementListView(LoginRequiredMixin, FilterQueryMixin, ListView):
 
     def get_queryset(self):
         data = getattr(self.filters, "cleaned_data", {})
-        return selectors.agreements_staff_list(
+        agreements = selectors.agreements_staff_list(
             state=data.get("state") or "", query=data.get("q") or ""
         )
+        # The portfolio's filters: each of its figures links here.
+        agreements = dashboards.agreements_filtered(
+            filters=self.filters.filters(), queryset=agreements
+        )
+        if data.get("rag"):
+            agreements = dashboards.agreements_by_rating(agreements, rating=data["rag"])
+        return agreements
 
     def get_context_data(self, **kwargs):
+        data = getattr(self.filters, "cleaned_data", {})
         return super().get_context_data(
             form=self.filters,
-            filtered=bool(
-                getattr(self.filters, "cleaned_data", {}).get("state")
-                or getattr(self.filters, "cleaned_data", {}).get("q")
-            ),
+            filtered=bool(data.get("state") or data.get("q") or data.get("rag"))
+            or self.filters.filters().is_filtered,
             **kwargs,
         )
 

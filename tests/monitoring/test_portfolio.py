@@ -252,6 +252,42 @@ def test_the_payments_list_behind_each_figure(known, officer_client):
     assert {p.agreement for p in arts_due.context["payments"]} == {known["b1"]}
 
 
+def listed(client, url) -> set:
+    response = client.get(url)
+    assert response.status_code == 200
+    return set(response.context["agreements"])
+
+
+def test_following_a_figure_lists_the_agreements_behind_it(known, officer_client):
+    portfolio = officer_client.get(URL).context["portfolio"]
+    sectors = by_name(portfolio.by_sector)
+    rag = {row.rating: row.count.url for row in portfolio.rag}
+
+    assert listed(officer_client, sectors["VCFS"].awarded.url) == {known["a1"], known["a2"]}
+    assert listed(officer_client, sectors["Arts"].awarded.url) == {known["b1"], known["b2"]}
+    assert listed(officer_client, portfolio.total.awarded.url) == {
+        known["a1"],
+        known["a2"],
+        known["b1"],
+        known["b2"],
+    }
+    assert listed(officer_client, rag["red"]) == {known["a2"]}  # A1 is green now
+    assert listed(officer_client, rag["green"]) == {known["a1"]}
+    assert listed(officer_client, rag["none"]) == {known["b1"]}
+
+
+def test_the_agreements_list_offers_the_portfolios_filters(known, officer_client):
+    arts = sector("Arts")
+    response = officer_client.get("/staff/agreements/", {"sector": arts.pk, "rag": "none"})
+
+    assert set(response.context["agreements"]) == {known["b1"]}
+    html = response.content.decode()
+    assert "2 agreements" not in html and "1 agreement matching your filters" in html
+    for name in ("sector", "priority", "area", "year", "rag"):
+        assert f'name="{name}"' in html
+    assert f'<option value="{arts.pk}" selected>' in html
+
+
 # --- CSV ----------------------------------------------------------------------------------------
 
 
