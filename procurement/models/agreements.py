@@ -218,23 +218,6 @@ class PaymentInstalment(models.Model):
         return f"{self.due_on}: {self.amount}"
 
 
-class MonitoringReturnDue(models.Model):
-    """One monitoring return the provider owes: the period it covers and when it is due."""
-
-    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="returns_due")
-    period_start = models.DateField()
-    period_end = models.DateField()
-    due_on = models.DateField()
-
-    class Meta:
-        ordering = ["due_on", "pk"]
-        verbose_name = "monitoring return due"
-        verbose_name_plural = "monitoring returns due"
-
-    def __str__(self) -> str:
-        return f"{self.period_start} to {self.period_end}, due {self.due_on}"
-
-
 class AgreementVersion(models.Model):
     """The agreement's terms as they stood at one version: kept for ever."""
 
