@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class CoreConfig(AppConfig):
     name = "core"
     verbose_name = "Accounts and site"
+
+    def ready(self):
+        from core import lookups
+
+        lookups.register()

@@ -8,7 +8,8 @@ from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Size, Submit
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import BadRequest, ValidationError
+from django.http import QueryDict
 
 
 class GovukFormMixin:
@@ -57,6 +58,25 @@ def form_errors_add(form: forms.BaseForm, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, messages)
     else:
         form.add_error(None, error.messages)
+
+
+_ID = re.compile(r"[0-9]{1,18}", re.ASCII)
+
+
+def submitted_id(data: QueryDict, name: str, *, optional: bool = False) -> int | None:
+    """The id a page wrote into a button, a hidden field or a link, as it comes back in
+    `data` (request.POST or request.GET): one whole number in ASCII digits.
+
+    Nobody types these, so anything else (a word, "²", a list, a number no database holds)
+    is a crafted request: BadRequest, which Django answers with the 400 page. `optional`
+    ids may be left out (or empty), giving None. Look the id up within what the person may
+    touch, so that someone else's id is "not found" (404)."""
+    values = data.getlist(name)
+    if optional and values in ([], [""]):
+        return None
+    if len(values) != 1 or not _ID.fullmatch(values[0]):
+        raise BadRequest(f"{name} is not an id")
+    return int(values[0])
 
 
 class TransitionForm(BaseForm):
@@ -304,7 +324,19 @@ class MoneyField(forms.DecimalField):
         return super().to_python(value)
 
 
-class GovukDateField(DateInputField):
+class DayMonthYearField(DateInputField):
+    """crispy-forms-gds's GOV.UK date input. Its digits-only parts let through a year such
+    as 99999999999, which no date can hold (OverflowError, not ValueError): that is a date
+    that is not real, as a day of 45 is."""
+
+    def compress(self, data_list):
+        try:
+            return super().compress(data_list)
+        except OverflowError as error:
+            raise ValidationError("Enter a real date", code="invalid") from error
+
+
+class GovukDateField(DayMonthYearField):
     """The GOV.UK date input (day, month, year) with messages that name the date.
 
     `what` is how the error messages refer to the date, for example "the date the
@@ -340,7 +372,7 @@ class GovukDateField(DateInputField):
             raise ValidationError(f"{self.what_capital} must include a year with 4 numbers")
         try:
             return dt.date(year, month, day)
-        except ValueError as error:
+        except (ValueError, OverflowError) as error:  # day 45, or year 99999999999999999999
             raise ValidationError(self.error_messages["invalid"], code="invalid") from error
 
 

@@ -31,6 +31,13 @@ class StaticPageView(TemplateView):
     pass
 
 
+def bad_request(request: HttpRequest, exception=None):
+    """A crafted request (an id that is not one, a broken form): say nothing changed."""
+    from django.shortcuts import render
+
+    return render(request, "400.html", status=400)
+
+
 def permission_denied(request: HttpRequest, exception=None):
     from django.shortcuts import render
 

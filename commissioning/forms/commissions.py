@@ -1,4 +1,3 @@
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
 
@@ -11,7 +10,7 @@ from commissioning.models import (
     Sector,
     Stage,
 )
-from core.forms import BaseModelForm, MoneyField, TransitionForm
+from core.forms import BaseModelForm, DayMonthYearField, MoneyField, TransitionForm
 from core.models import User
 from core.roles import Role
 
@@ -67,10 +66,10 @@ class CommissionForm(BaseModelForm):
         label="Indicative budget (£)",
         help_text="In pounds, for the whole period, for example 150000",
     )
-    period_start = DateInputField(
+    period_start = DayMonthYearField(
         label="Start of the period", help_text="For example, 1 4 2027", require_all_fields=False
     )
-    period_end = DateInputField(
+    period_end = DayMonthYearField(
         label="End of the period", help_text="For example, 31 3 2030", require_all_fields=False
     )
     lead_officer = OfficerChoiceField(

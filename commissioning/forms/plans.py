@@ -1,14 +1,13 @@
 """Forms for Commissioning Plans: the draft's words and specifications, lifecycle actions."""
 
 from crispy_forms_gds.choices import Choice
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.layout import Field, Fieldset, Layout, Size
 from django import forms
 from django.forms.models import ModelChoiceIterator
 
 from commissioning.models import CommissioningPlan, Sector, Specification
 from commissioning.selectors.plans import plan_specification_choices
-from core.forms import BaseModelForm, TransitionForm
+from core.forms import BaseModelForm, DayMonthYearField, TransitionForm
 from core.templatetags.portal import money
 
 # Hints in the framework's own words: what each section of a Commissioning Plan holds.
@@ -81,10 +80,10 @@ class PlanForm(BaseModelForm):
         empty_label=None,
         error_messages={"required": "Select the sector"},
     )
-    period_start = DateInputField(
+    period_start = DayMonthYearField(
         label="Start of the period", help_text="For example, 1 4 2027", require_all_fields=False
     )
-    period_end = DateInputField(
+    period_end = DayMonthYearField(
         label="End of the period", help_text="For example, 31 3 2030", require_all_fields=False
     )
     specifications = SpecificationChoiceField(

@@ -8,7 +8,7 @@ understanding needs or planning (otherwise they are told why and nothing changes
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -27,7 +27,7 @@ from commissioning.forms.specifications import (
 from commissioning.models import Commission, Specification, SpecificationMeasure
 from commissioning.selectors import specifications as selectors
 from commissioning.services import specifications as services
-from core.forms import form_errors_add
+from core.forms import form_errors_add, submitted_id
 from core.mixins import ObjectPermissionRequiredMixin, StaffRequiredMixin
 from core.rules import is_officer
 
@@ -273,7 +273,7 @@ class SpecificationMeasuresView(SpecificationMixin, ChangesSpecificationMixin, F
 
     def post(self, request, *args, **kwargs):
         if "remove" in request.POST:
-            chosen = self._chosen(request.POST["remove"])
+            chosen = self._chosen(submitted_id(request.POST, "remove"))
             try:
                 services.specification_measure_remove(specification_measure=chosen)
             except services.SpecificationLocked as error:
@@ -286,16 +286,17 @@ class SpecificationMeasuresView(SpecificationMixin, ChangesSpecificationMixin, F
     def measures_url(self) -> str:
         return reverse("specification_measures", kwargs={"pk": self.specification.pk})
 
-    def _chosen(self, pk) -> SpecificationMeasure:
+    def _chosen(self, pk: int) -> SpecificationMeasure:
         for chosen in self.specification.measures.all():
-            if str(chosen.pk) == str(pk):
+            if chosen.pk == pk:
                 return chosen
         raise Http404("That success measure is not in this specification")
 
     @cached_property
     def chosen(self) -> SpecificationMeasure | None:
-        pk = self.request.POST.get("change") or self.request.GET.get("change")
-        return self._chosen(pk) if pk else None
+        data = self.request.POST if "change" in self.request.POST else self.request.GET
+        pk = submitted_id(data, "change", optional=True)
+        return self._chosen(pk) if pk is not None else None
 
     @cached_property
     def years(self) -> list[int]:
@@ -390,4 +391,5 @@ class SuccessMeasureCreateView(ObjectPermissionRequiredMixin, FormView):
             form_errors_add(form, error)
             return self.form_invalid(form)
         messages.success(self.request, f"Success measure added to the library: {measure.name}")
-        return redirect(self.next_url or reverse("success_measure_list"))
+        # Not redirect(): it would try a ?next= such as "abc" as a URL name.
+        return HttpResponseRedirect(self.next_url or reverse("success_measure_list"))

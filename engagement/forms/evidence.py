@@ -3,14 +3,13 @@
 import datetime
 
 from crispy_forms_gds.choices import Choice
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from commissioning.models import Area, Commission, CommissionState, CorporatePriority
-from core.forms import BaseModelForm
+from core.forms import BaseModelForm, DayMonthYearField
 from core.uploads import CheckedFileField
 from engagement.models import EvidenceItem
 
@@ -56,7 +55,7 @@ class CommissionChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.title} ({obj.reference})"
 
 
-class PastDateField(DateInputField):
+class PastDateField(DayMonthYearField):
     """A GOV.UK date input for a date that has happened, with messages naming the date."""
 
     def __init__(self, *, name: str, **kwargs):

@@ -9,6 +9,7 @@ from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
 from commissioning.models import Commission
+from core.forms import submitted_id
 from core.mixins import FilterQueryMixin, ObjectPermissionRequiredMixin
 from core.uploads import file_type_for_name
 from engagement.forms.evidence import EvidenceFilterForm, EvidenceForm
@@ -55,8 +56,8 @@ class EvidenceListView(ViewsRecordsMixin, FilterQueryMixin, ListView):
 
 
 def _commission_from_query(request) -> Commission | None:
-    pk = request.GET.get("commission", "")
-    return Commission.objects.filter(pk=pk).first() if pk.isdigit() else None
+    pk = submitted_id(request.GET, "commission", optional=True)
+    return Commission.objects.filter(pk=pk).first() if pk is not None else None
 
 
 def _evidence_data(form) -> dict:

@@ -16,7 +16,7 @@ from django.template.response import TemplateResponse
 from django.utils.functional import cached_property
 from django.views.generic import FormView, TemplateView
 
-from core.forms import form_errors_add
+from core.forms import form_errors_add, submitted_id
 from core.mixins import StaffRequiredMixin
 from core.rules import is_panel_member
 from procurement.forms.assessment import (
@@ -127,7 +127,7 @@ class PanelView(ManagesAssessmentMixin, TemplateView):
     def _remove(self):
         place = get_object_or_404(
             self.opportunity.panel_members.select_related("user"),
-            pk=self.request.POST.get("panel_member") or 0,
+            pk=submitted_id(self.request.POST, "panel_member"),
         )
         try:
             services.panel_member_remove(panel_member=place)

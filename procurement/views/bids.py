@@ -20,7 +20,7 @@ from django.utils.functional import cached_property
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
-from core.forms import form_errors_add
+from core.forms import form_errors_add, submitted_id
 from core.mixins import StaffRequiredMixin, object_access_check
 from core.templatetags.portal import govuk_datetime, money
 from core.transition_views import TransitionConfirmView
@@ -352,7 +352,9 @@ class BidPartnersView(EditsBidMixin, FormView):
             guard = self._guard()
             if guard:
                 return guard
-            partner = get_object_or_404(ConsortiumPartner, bid=self.bid, pk=request.POST["remove"])
+            partner = get_object_or_404(
+                ConsortiumPartner, bid=self.bid, pk=submitted_id(request.POST, "remove")
+            )
             try:
                 services.bid_partner_remove(partner=partner)
             except services.BidLocked as error:
@@ -405,7 +407,9 @@ class BidAttachmentsView(EditsBidMixin, FormView):
             guard = self._guard()
             if guard:
                 return guard
-            attachment = get_object_or_404(self.bid.attachments, pk=request.POST["remove"])
+            attachment = get_object_or_404(
+                self.bid.attachments, pk=submitted_id(request.POST, "remove")
+            )
             try:
                 services.bid_attachment_remove(attachment=attachment)
             except services.BidLocked as error:

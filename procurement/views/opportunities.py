@@ -17,7 +17,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from commissioning.models import Commission, Specification
-from core.forms import TransitionForm, form_errors_add
+from core.forms import TransitionForm, form_errors_add, submitted_id
 from core.mixins import ObjectPermissionRequiredMixin, StaffRequiredMixin
 from core.rules import is_provider_user
 from core.transition_views import TransitionConfirmView
@@ -180,13 +180,11 @@ class OpportunityCreateView(ManageOpportunitiesMixin, FormView):
 
     @cached_property
     def specification(self) -> Specification | None:
-        pk = self.request.GET.get("specification", "")
-        if not pk:
+        pk = submitted_id(self.request.GET, "specification", optional=True)
+        if pk is None:
             return None
-        if not pk.isdigit():
-            raise Http404("No such specification")
         try:
-            return selectors.specification_for_opportunity_get(pk=int(pk))
+            return selectors.specification_for_opportunity_get(pk=pk)
         except Specification.DoesNotExist as error:
             raise Http404("No such specification") from error
 
@@ -208,9 +206,9 @@ class OpportunityCreateView(ManageOpportunitiesMixin, FormView):
 
     def render_chooser(self):
         commission = None
-        commission_pk = self.request.GET.get("commission", "")
-        if commission_pk.isdigit():
-            commission = Commission.objects.filter(pk=int(commission_pk)).first()
+        commission_pk = submitted_id(self.request.GET, "commission", optional=True)
+        if commission_pk is not None:
+            commission = Commission.objects.filter(pk=commission_pk).first()
         return self.response_class(
             request=self.request,
             template="procurement/staff_opportunity_choose.html",
@@ -363,13 +361,10 @@ class OpportunityDocumentsView(StaffOpportunityMixin, ManageOpportunitiesMixin, 
     template_name = "procurement/opportunity_documents.html"
 
     def post(self, request, *args, **kwargs):
-        remove = request.POST.get("remove", "")
-        if remove:
-            document = (
-                self.opportunity.documents.filter(pk=int(remove)).first()
-                if remove.isdigit()
-                else None
-            )
+        if "remove" in request.POST:
+            document = self.opportunity.documents.filter(
+                pk=submitted_id(request.POST, "remove")
+            ).first()
             if document is None:
                 raise Http404("No such document")
             services.opportunity_document_remove(document=document)

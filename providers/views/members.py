@@ -8,6 +8,7 @@ from django.shortcuts import redirect
 from django.utils.functional import cached_property
 from django.views.generic import FormView, TemplateView
 
+from core.forms import submitted_id
 from providers import selectors, services
 from providers.forms import InvitationForm, JoinRequestDecisionForm
 from providers.models import Invitation, JoinRequest, Membership
@@ -36,11 +37,11 @@ class OrganisationMembersView(MemberOrganisationMixin, FormView):
 
     def post(self, request, *args, **kwargs):
         if "revoke" in request.POST:
-            return self.revoke(request.POST["revoke"])
+            return self.revoke(submitted_id(request.POST, "revoke"))
         return super().post(request, *args, **kwargs)
 
-    def revoke(self, pk: str):
-        invitation = self.organisation.invitations.filter(pk=pk).first() if pk.isdigit() else None
+    def revoke(self, pk: int):
+        invitation = self.organisation.invitations.filter(pk=pk).first()
         if invitation is None:
             raise Http404("No such invitation")
         try:

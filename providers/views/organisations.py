@@ -4,12 +4,15 @@ and the organisation's own page."""
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
 from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from core.forms import submitted_id
+from monitoring import dashboards
 from providers import selectors, services
 from providers.forms import (
     JoinRequestForm,
@@ -42,6 +45,7 @@ class ProviderHomeView(LoginRequiredMixin, TemplateView):
             join_requests=list(selectors.join_requests_waiting_for_user(user=user)),
             invitations=list(selectors.invitations_waiting_for_user(user=user)),
             pending_message=PENDING_MESSAGE,
+            provider_home=dashboards.provider_home_get(user=user),
             **kwargs,
         )
 
@@ -78,8 +82,8 @@ class OrganisationJoinView(LoginRequiredMixin, TemplateView):
     def chosen(self) -> Organisation | None:
         """The organisation picked from the search results (`?organisation=<pk>`)."""
         data = self.request.POST if self.request.method == "POST" else self.request.GET
-        pk = data.get("organisation", "")
-        if not pk.isdigit():
+        pk = submitted_id(data, "organisation", optional=True)
+        if pk is None:
             return None
         return Organisation.objects.select_related("sector").filter(pk=pk).first()
 
@@ -149,7 +153,7 @@ class OrganisationSwitchView(LoginRequiredMixin, View):
         if next_url and url_has_allowed_host_and_scheme(
             next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
         ):
-            return redirect(next_url)
+            return HttpResponseRedirect(next_url)  # redirect() would try "abc" as a URL name
         return redirect("provider_home")
 
 
