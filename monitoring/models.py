@@ -513,3 +513,95 @@ class PaymentHold(models.Model):
     @property
     def is_live(self) -> bool:
         return self.released_at is None
+
+
+# --- Reminders sent -------------------------------------------------------------------------------
+
+
+class ReminderKind(models.TextChoices):
+    RETURN_DUE_SOON = "return_due_soon", "Return due soon"
+    RETURN_DUE_TODAY = "return_due_today", "Return due today"
+    RETURN_OVERDUE = "return_overdue", "Return overdue"
+    RETURN_ESCALATED = "return_escalated", "Overdue return, to the lead officer"
+    COMPLIANCE_EXPIRING = "compliance_expiring", "Compliance document expiring"
+    AGREEMENT_NOT_ACCEPTED = "agreement_not_accepted", "Agreement not yet accepted"
+
+
+#: The kinds of reminder about each subject.
+RETURN_REMINDERS = (
+    ReminderKind.RETURN_DUE_SOON,
+    ReminderKind.RETURN_DUE_TODAY,
+    ReminderKind.RETURN_OVERDUE,
+    ReminderKind.RETURN_ESCALATED,
+)
+
+
+class Reminder(models.Model):
+    """A reminder the daily sweep (monitoring.reminders) has sent: one row per subject (a
+    return, a compliance document or an agreement) and kind, written in the transaction that
+    queues its emails. The unique constraints make it once: a second sweep, or one running
+    at the same moment, cannot write the row again, and only the sweep that wrote it sends."""
+
+    kind = models.CharField(max_length=30, choices=ReminderKind.choices)
+    monitoring_return = models.ForeignKey(
+        MonitoringReturn, on_delete=models.CASCADE, null=True, blank=True, related_name="reminders"
+    )
+    compliance_document = models.ForeignKey(
+        "providers.ComplianceDocument",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reminders",
+    )
+    agreement = models.ForeignKey(
+        "procurement.Agreement",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reminders",
+    )
+    recipients = models.PositiveSmallIntegerField("emails sent", default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(
+                        monitoring_return__isnull=False,
+                        compliance_document__isnull=True,
+                        agreement__isnull=True,
+                    )
+                    | Q(
+                        monitoring_return__isnull=True,
+                        compliance_document__isnull=False,
+                        agreement__isnull=True,
+                    )
+                    | Q(
+                        monitoring_return__isnull=True,
+                        compliance_document__isnull=True,
+                        agreement__isnull=False,
+                    )
+                ),
+                name="reminder_about_one_thing",
+            ),
+            models.UniqueConstraint(
+                fields=["monitoring_return", "kind"],
+                condition=Q(monitoring_return__isnull=False),
+                name="one_reminder_per_return_and_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["compliance_document", "kind"],
+                condition=Q(compliance_document__isnull=False),
+                name="one_reminder_per_document_and_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["agreement", "kind"],
+                condition=Q(agreement__isnull=False),
+                name="one_reminder_per_agreement_and_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} sent {self.created_at:%Y-%m-%d}"

@@ -20,3 +20,14 @@ def return_email_send(return_id: int, kind: str) -> None:
     )
     if monitoring_return is not None:
         send(monitoring_return=monitoring_return, kind=kind)
+
+
+@shared_task(ignore_result=True)
+def reminders_send() -> None:
+    """Celery beat's, every morning: send the day's reminders (monitoring.reminders), each
+    once, for today in Europe/London."""
+    from django.utils import timezone
+
+    from monitoring.reminders import reminders_send_due
+
+    reminders_send_due(today=timezone.localdate())

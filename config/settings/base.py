@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONCE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -268,7 +269,27 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": 300.0,
         "options": {"expires": 290},
     },
+    # Every morning (Europe/London, CELERY_TIMEZONE): the day's reminders of monitoring
+    # returns, compliance documents and agreements to accept (monitoring.reminders); each
+    # is sent once however often the sweep runs. `manage.py send_reminders` runs it by hand.
+    # The schedule lives here, in code reviewed with the task, rather than in
+    # django-celery-beat's tables: there is one beat (docker-compose.yml) and no database
+    # scheduler to keep in step with the code.
+    "reminders-send": {
+        "task": "monitoring.tasks.reminders_send",
+        "schedule": crontab(hour=env.int("REMINDER_HOUR", default=7), minute=0),
+        # A sweep still waiting after 12 hours gives way to the next morning's.
+        "options": {"expires": 12 * 60 * 60},
+    },
 }
+
+# --- Reminders (monitoring.reminders) -------------------------------------------------------
+# A monitoring return is first reminded of this many days before it is due (then on the day
+# and when overdue); its commission's lead officer is told once it is this many days overdue;
+# an agreement not accepted this many days after it was sent is reminded of.
+REMINDER_DAYS_BEFORE_DUE = env.int("REMINDER_DAYS_BEFORE_DUE", default=14)
+REMINDER_ESCALATE_AFTER_DAYS_OVERDUE = env.int("REMINDER_ESCALATE_AFTER_DAYS_OVERDUE", default=10)
+REMINDER_AGREEMENT_ACCEPT_DAYS = env.int("REMINDER_AGREEMENT_ACCEPT_DAYS", default=7)
 
 # --- State machines ---------------------------------------------------------------------------
 DJANGO_FSM_LOG_IGNORED_MODELS: list[str] = []
