@@ -16,7 +16,7 @@ from core.uploads import CheckedFileField
 from monitoring import selectors
 from monitoring.models import Rating, Section
 from monitoring.periods import ActualLine
-from monitoring.services import ReturnAnswers, actual_field
+from monitoring.services import ReturnAnswers, actual_field, return_answers_check
 
 LONG_TEXT = 10000
 
@@ -108,6 +108,20 @@ class ReturnForm(BaseForm):
             asks = "Is this right?" in " ".join(field.errors)
             rows.append((line, field, self[f"confirm_{line.target.pk}"], asks))
         return rows
+
+    def clean(self):
+        """The service's checks too (high actuals, spending above the award), so that every
+        problem is shown at once, beside its field; the service checks again as it saves."""
+        cleaned = super().clean()
+        problems = return_answers_check(
+            monitoring_return=self.monitoring_return, answers=self.answers()
+        )
+        for name, message in problems.items():
+            if name == "__all__":
+                self.add_error(None, message)
+            elif name not in self.errors:
+                self.add_error(name, message)
+        return cleaned
 
     def answers(self) -> ReturnAnswers:
         data = self.cleaned_data

@@ -374,3 +374,15 @@ def test_evidence_is_checked_like_bid_attachments(client, made, member):
     client.force_login(member)
     assert client.post(url, {"remove": str(attachment.pk)}).status_code == 302
     assert not monitoring_return.attachments.exists()
+
+
+def test_every_problem_is_shown_at_once(client, made, member):
+    monitoring_return = first_return(made)
+    client.force_login(member)
+    response = client.post(
+        f"/returns/{monitoring_return.pk}/edit/",
+        form_data(monitoring_return, actual="60", spend_in_period="-1"),
+    )
+    summary = error_summary(response)
+    assert "Spending in the period must be £0 or more" in summary
+    assert "Is this right? 60 is more than twice" in summary
