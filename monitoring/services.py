@@ -18,9 +18,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_fsm import ConcurrentTransition
 
-from core.emails import absolute_url, emails_send, organisation_members
+from core.emails import absolute_url, organisation_members
 from core.files import safe_storage_name
 from core.models import User
+from core.notifications import people_notify
 from core.outbox import outbox_enqueue
 from core.templatetags.portal import money
 from core.transitions import transition_check
@@ -485,25 +486,34 @@ def payment_hold(
 def return_email_send(*, monitoring_return: MonitoringReturn, kind: str) -> int:
     """`submitted`: tell the commission's lead officer there is a return to review;
     `changes_requested`: send the provider's members the officer's comments; `accepted`:
-    tell the provider's members."""
+    tell the provider's members. Each is emailed and left a notification in the portal
+    linking to the return (core.notifications)."""
     agreement = monitoring_return.agreement
+    path = monitoring_return.get_absolute_url()
     context = {
         "monitoring_return": monitoring_return,
         "agreement": agreement,
         "organisation": agreement.organisation,
-        "return_url": absolute_url(monitoring_return.get_absolute_url()),
+        "return_url": absolute_url(path),
     }
+    summary = f"Agreement {agreement.reference}, {agreement.organisation.name}."
     if kind == "submitted":
         lead = agreement.bid.opportunity.specification.commission.lead_officer
-        return emails_send(
-            people=[lead], template="monitoring/email/return_submitted", context=context
+        return people_notify(
+            people=[lead],
+            template="monitoring/email/return_submitted",
+            context=context,
+            url=path,
+            body=summary,
         )
     if kind in ("changes_requested", "accepted"):
         review = monitoring_return.reviews.prefetch_related("comments").first()
         context["comments"] = list(review.comments.all()) if review else []
-        return emails_send(
+        return people_notify(
             people=organisation_members(agreement.organisation),
             template=f"monitoring/email/return_{kind}",
             context=context,
+            url=path,
+            body=summary,
         )
     raise ValueError(f"No monitoring return email of kind {kind}")

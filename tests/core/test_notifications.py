@@ -5,12 +5,17 @@ import datetime as dt
 import re
 
 import pytest
+from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from core.emails import organisation_members
 from core.models import Notification
 from core.notifications import notifications_create
+from monitoring.services import return_transition
 from tests.factories import UserFactory
+from tests.monitoring.factories import agreement_in_delivery, return_filled
+from tests.procurement.factories_agreements import org_member
 
 pytestmark = pytest.mark.django_db
 
@@ -128,3 +133,30 @@ def test_the_list_query_count_does_not_grow(client):
         return len(queries)
 
     assert queries_with(5) == queries_with(50)
+
+
+# --- Monitoring emails leave notifications too --------------------------------------------------
+
+
+def test_each_monitoring_email_leaves_a_notification_linking_to_the_return(
+    django_capture_on_commit_callbacks,
+):
+    made = agreement_in_delivery(months=12)
+    member = org_member(made.organisation)
+    lead = made.assessed.commission.lead_officer
+    monitoring_return = return_filled(made.agreement.monitoring_returns.first())
+    path = f"/returns/{monitoring_return.pk}/"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        return_transition(monitoring_return=monitoring_return, name="submit", user=member)
+    [submitted] = Notification.objects.filter(user=lead)
+    [email] = [message for message in mail.outbox if message.to == [lead.email]]
+    assert submitted.title == email.subject
+    assert submitted.url == path
+
+    with django_capture_on_commit_callbacks(execute=True):
+        return_transition(monitoring_return=monitoring_return, name="accept", user=lead)
+    for person in organisation_members(made.organisation):
+        [accepted] = Notification.objects.filter(user=person)
+        assert "accepted" in accepted.title
+        assert accepted.url == path
