@@ -335,7 +335,8 @@ class BidPartnersView(EditsBidMixin, FormView):
     @cached_property
     def query(self) -> str:
         source = self.request.POST if self.request.method == "POST" else self.request.GET
-        return (source.get("q") or "").strip()[:100]
+        # No one types NUL; PostgreSQL refuses it in a query (500), so it is dropped.
+        return (source.get("q") or "").replace("\x00", "").strip()[:100]
 
     @cached_property
     def results(self):
