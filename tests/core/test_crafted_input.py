@@ -604,6 +604,7 @@ def test_switching_to_an_organisation_you_do_not_belong_to_is_refused(client, ma
         "from=2026-13-45&to=yesterday",
         "q=%00",
         "q=" + "x" * 5000,
+        "commission=%C2%B2&specification=%C2%B2&organisation=%C2%B2",  # "²".isdigit()
     ],
 )
 @pytest.mark.parametrize(
@@ -618,6 +619,8 @@ def test_switching_to_an_organisation_you_do_not_belong_to_is_refused(client, ma
         ("officer", "/staff/engagement/feedback/"),
         ("officer", "/staff/organisations/"),
         ("officer", "/staff/agreements/"),
+        ("officer", "/staff/opportunities/new/"),
+        ("officer", "/staff/engagement/evidence/new/"),
         ("provider", "/organisations/join/"),
     ],
 )
