@@ -23,11 +23,14 @@ def return_email_send(return_id: int, kind: str) -> None:
 
 
 @shared_task(ignore_result=True)
-def reminders_send() -> None:
+def reminders_send(today: str = "") -> None:
     """Celery beat's, every morning: send the day's reminders (monitoring.reminders), each
-    once, for today in Europe/London."""
+    once, for today in Europe/London (or for `today`, an ISO date)."""
+    import datetime
+
     from django.utils import timezone
 
     from monitoring.reminders import reminders_send_due
 
-    reminders_send_due(today=timezone.localdate())
+    day = datetime.date.fromisoformat(today) if today else timezone.localdate()
+    reminders_send_due(today=day)
