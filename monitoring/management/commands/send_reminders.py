@@ -6,6 +6,7 @@ runs."""
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from core.templatetags.portal import govuk_date
 from monitoring.models import ReminderKind
 from monitoring.reminders import reminders_send_due
 
@@ -20,11 +21,11 @@ class Command(BaseCommand):
         today = timezone.localdate()
         sent = reminders_send_due(today=today)
         if not sent:
-            self.stdout.write(f"No reminders to send on {today:%d %B %Y}.")
+            self.stdout.write(f"No reminders to send on {govuk_date(today)}.")
             return
         for kind in ReminderKind:
             if sent[kind]:
                 self.stdout.write(f"{kind.label}: {sent[kind]}")
         self.stdout.write(
-            self.style.SUCCESS(f"{sum(sent.values())} reminders sent on {today:%d %B %Y}.")
+            self.style.SUCCESS(f"{sum(sent.values())} reminders sent on {govuk_date(today)}.")
         )
