@@ -14,6 +14,7 @@ from demo.bids import demo_bids_seed
 from demo.commissioning_plans import demo_plans_seed
 from demo.commissions import demo_areas_seed, demo_commissions_advance, demo_commissions_seed
 from demo.events import demo_engagement_events_seed
+from demo.monitoring import demo_monitoring_seed
 from demo.opportunities import demo_opportunities_seed
 from demo.organisations import demo_organisations_seed
 from demo.people import PROVIDER_ORGANISATION, demo_users_seed
@@ -53,6 +54,7 @@ def demo_seed() -> dict:
     opportunities = demo_opportunities_seed(officer=users[Role.OFFICER], commissions=commissions)
     demo_bids_seed(opportunities=opportunities, organisations=organisations, users=users)
     demo_awards_seed(opportunities=opportunities, organisations=organisations, users=users)
+    demo_monitoring_seed(organisations=organisations, users=users)
     return {
         "users": users,
         "areas": areas,
