@@ -41,6 +41,7 @@ from commissioning.models import (
     Sector,
     Specification,
 )
+from core.notifications import notifications_for_user, notifications_unread_count
 from monitoring.models import (
     EDITABLE_STATES,
     InstalmentPayment,
@@ -634,6 +635,9 @@ class PerformancePoint:
     cumulative_target: Decimal
     cumulative_actual: Decimal | None
     accepted: bool
+    #: Where the period's return is, when it has no actual to show: "Overdue", "Not due
+    #: yet", "In progress", "Changes requested".
+    status: str = ""
 
     @property
     def label(self) -> str:
@@ -669,6 +673,14 @@ class MeasurePerformance:
         return any(point.provisional for point in self.points)
 
 
+def _status(monitoring_return: MonitoringReturn, *, day: datetime.date) -> str:
+    if monitoring_return.due_on < day and monitoring_return.state in EDITABLE_STATES:
+        return "Overdue"
+    if monitoring_return.state == ReturnState.DUE:
+        return "Not due yet"
+    return monitoring_return.get_state_display()
+
+
 #: A period's actual counts once its return is sent and not sent back.
 REPORTED_STATES = (ReturnState.ACCEPTED, ReturnState.SUBMITTED)
 
@@ -689,6 +701,7 @@ def agreement_performance(*, agreement: Agreement) -> list[MeasurePerformance]:
     for target in targets:
         by_measure[measure_key(target)].append(target)
 
+    day = today()
     performance = []
     for (outcome, measure, unit), measure_targets in by_measure.items():
         line = MeasurePerformance(outcome=outcome, measure=measure, unit=unit)
@@ -725,6 +738,7 @@ def agreement_performance(*, agreement: Agreement) -> list[MeasurePerformance]:
                     cumulative_target=cumulative_target,
                     cumulative_actual=cumulative_actual if actual is not None else None,
                     accepted=monitoring_return.state == ReturnState.ACCEPTED,
+                    status=_status(monitoring_return, day=day),
                 )
             )
         performance.append(line)
@@ -754,16 +768,18 @@ def _next_action(monitoring_return: MonitoringReturn) -> tuple[str, str]:
 
 
 def provider_returns_to_do(*, user, limit: int = 5) -> tuple[list[ReturnToDo], int]:
-    """The next returns the person's organisations owe on agreements in delivery (not yet
-    sent, or sent back for changes), the earliest due first, with the next action; and how
-    many there are in all."""
+    """The returns the person's organisations owe on agreements in delivery for periods
+    that have started (not yet sent, or sent back for changes), the earliest due first,
+    with the next action; and how many there are in all. Returns for periods still to come
+    are not shown: there is nothing to report yet."""
+    day = today()
     returns = MonitoringReturn.objects.filter(
         agreement__state=AgreementState.ACCEPTED,
         agreement__decision__bid__organisation__memberships__user=user,
         state__in=EDITABLE_STATES,
+        period_start__lte=day,
     )
     total = returns.count()
-    day = today()
     rows = []
     chosen = returns.select_related("agreement__decision__bid__organisation").order_by(
         "due_on", "pk"
@@ -803,4 +819,46 @@ def provider_feedback(*, user, limit: int = 5):
         Bid.objects.filter(pk__in=ids)
         .select_related("opportunity", "organisation", "decision")
         .order_by("-decision__approved_at", "-pk")[:limit]
+    )
+
+
+@dataclass(frozen=True)
+class ProviderHome:
+    """What a provider's own page shows beside their organisations."""
+
+    agreements: list[Agreement]
+    agreements_total: int
+    returns_to_do: list[ReturnToDo]
+    returns_total: int
+    feedback: list[Bid]
+    notifications: list
+    notifications_unread: int
+
+
+def provider_home_get(*, user, limit: int = 5) -> ProviderHome:
+    """The person's organisations' latest agreements, the returns they owe next with what to
+    do, the feedback on their decided bids and their latest notifications: a fixed number
+    of queries."""
+    agreements = provider_agreements(user=user)
+    returns, returns_total = provider_returns_to_do(user=user, limit=limit)
+    return ProviderHome(
+        agreements=list(agreements[:limit]),
+        agreements_total=agreements.count(),
+        returns_to_do=returns,
+        returns_total=returns_total,
+        feedback=list(provider_feedback(user=user, limit=limit)),
+        notifications=list(notifications_for_user(user=user)[:3]),
+        notifications_unread=notifications_unread_count(user=user),
+    )
+
+
+def returns_due_this_month() -> QuerySet[MonitoringReturn]:
+    """The staff list of returns due this month: whatever their state, the earliest due
+    first, each with its agreement's organisation and opportunity."""
+    return (
+        returns_due_in_month()
+        .select_related(
+            "agreement__decision__bid__organisation", "agreement__decision__bid__opportunity"
+        )
+        .order_by("due_on", "pk")
     )

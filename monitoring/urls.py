@@ -1,6 +1,6 @@
 from django.urls import path
 
-from monitoring import views
+from monitoring import views, views_dashboards
 
 app_name = "monitoring"
 
@@ -43,5 +43,27 @@ urlpatterns = [
         "staff/agreements/<int:pk>/payments/<int:instalment_pk>/hold/",
         views.PaymentHoldView.as_view(),
         name="payment_hold",
+    ),
+]
+
+# The dashboards: the officers' portfolio (with its CSV and the payments behind it) and an
+# agreement's performance against its targets, for staff and for the provider.
+urlpatterns += [
+    path("staff/portfolio/", views_dashboards.PortfolioView.as_view(), name="portfolio"),
+    path("staff/portfolio.csv", views_dashboards.PortfolioCsvView.as_view(), name="portfolio_csv"),
+    path(
+        "staff/portfolio/payments/",
+        views_dashboards.PortfolioPaymentsView.as_view(),
+        name="portfolio_payments",
+    ),
+    path(
+        "staff/agreements/<int:pk>/performance/",
+        views_dashboards.AgreementPerformanceView.as_view(staff=True),
+        name="agreement_performance_staff",
+    ),
+    path(
+        "agreements/<int:pk>/performance/",
+        views_dashboards.AgreementPerformanceView.as_view(),
+        name="agreement_performance",
     ),
 ]

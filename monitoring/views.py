@@ -24,8 +24,8 @@ from core.rules import is_council_staff
 from core.transition_views import TransitionConfirmView
 from core.transitions import checklist_problems
 from core.uploads import file_type_for_name
+from monitoring import dashboards, selectors, services
 from monitoring import rules as monitoring_rules
-from monitoring import selectors, services
 from monitoring.forms import (
     ChangesRequestForm,
     EvidenceForm,
@@ -36,6 +36,7 @@ from monitoring.forms import (
     ReturnTransitionForm,
     return_form_initial,
 )
+from monitoring.forms_dashboards import PortfolioFilterForm
 from monitoring.models import MonitoringReturn, ReturnState, Section
 from procurement import rules as procurement_rules
 from procurement.models import Agreement, AgreementState
@@ -77,7 +78,11 @@ class MyReturnsView(LoginRequiredMixin, FilterQueryMixin, ListView):
         return super().get_context_data(show=self.show, show_choices=SHOW_CHOICES, **kwargs)
 
 
-STAFF_SHOW_CHOICES = [("review", "Waiting for review"), ("overdue", "Overdue")]
+STAFF_SHOW_CHOICES = [
+    ("review", "Waiting for review"),
+    ("overdue", "Overdue"),
+    ("due_month", "Due this month"),
+]
 
 
 class StaffReturnListView(LoginRequiredMixin, FilterQueryMixin, ListView):
@@ -100,13 +105,32 @@ class StaffReturnListView(LoginRequiredMixin, FilterQueryMixin, ListView):
         show = self.request.GET.get("show", "review")
         return show if show in dict(STAFF_SHOW_CHOICES) else "review"
 
+    @cached_property
+    def filter_form(self) -> PortfolioFilterForm:
+        """The portfolio's filters (sector, priority, area or ward, financial year): each of
+        its figures about returns links here."""
+        return PortfolioFilterForm(self.request.GET or None)
+
     def get_queryset(self):
         if self.show == "overdue":
-            return selectors.returns_overdue()
-        return selectors.returns_awaiting_review()
+            returns = selectors.returns_overdue()
+        elif self.show == "due_month":
+            returns = selectors.returns_with_overdue(dashboards.returns_due_this_month())
+        else:
+            returns = selectors.returns_awaiting_review()
+        return dashboards.returns_filtered(returns, filters=self.filter_form.filters())
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(show=self.show, show_choices=STAFF_SHOW_CHOICES, **kwargs)
+        filters = self.filter_form.filters()
+        return super().get_context_data(
+            show=self.show,
+            show_choices=[
+                (value, label, filters.query(show=value)) for value, label in STAFF_SHOW_CHOICES
+            ],
+            form=self.filter_form,
+            filters=filters,
+            **kwargs,
+        )
 
 
 # --- One return -----------------------------------------------------------------------------------

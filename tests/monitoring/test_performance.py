@@ -92,12 +92,12 @@ def test_the_chart_draws_the_points_of_the_table():
     ]
     chart = cumulative_chart(title="People", description="d", unit="people", periods=periods)
 
-    # Four periods across 544 units from x=72; 0 to 100 people over 260 units up from y=324.
-    assert chart.target_points == "72.0,324.0 208.0,259.0 344.0,194.0 480.0,129.0 616.0,64.0"
+    # Four periods across 368 units from x=72; 0 to 100 people over 200 units up from y=264.
+    assert chart.target_points == "72.0,264.0 164.0,214.0 256.0,164.0 348.0,114.0 440.0,64.0"
     assert [(m.x, m.y, m.provisional) for m in chart.markers] == [
-        (208.0, 272.0, False),
-        (344.0, 194.0, False),
-        (480.0, 90.0, True),
+        (164.0, 224.0, False),
+        (256.0, 164.0, False),
+        (348.0, 84.0, True),
     ]
     assert [s.provisional for s in chart.segments] == [False, False, True]
     assert [t.label for t in chart.y_ticks] == ["0", "20", "40", "60", "80", "100"]
@@ -130,9 +130,9 @@ def test_the_page_has_a_chart_named_by_its_table_and_the_table_has_the_numbers(m
     drawing = svg.group(1)
     assert "<title>People supported: actual against target, added up</title>" in drawing
     assert "90 people against a target to date of 75 (not yet accepted)" in drawing
-    # Eight quarters over 544 units; 0 to 300 people (steps of 100) over 260 units.
-    assert 'cx="140.0" cy="306.7"' in drawing  # 20 people by January 2026
-    assert 'cx="276.0" cy="246.0"' in drawing  # 90 by July 2026, open: not yet accepted
+    # Eight quarters over 368 units; 0 to 300 people (steps of 100) over 200 units.
+    assert 'cx="118.0" cy="250.7"' in drawing  # 20 people by January 2026
+    assert 'cx="210.0" cy="204.0"' in drawing  # 90 by July 2026, open: not yet accepted
     for label in ("0", "100", "200", "300"):
         assert f">{label}</text>" in drawing
     table = html[
@@ -145,6 +145,7 @@ def test_the_page_has_a_chart_named_by_its_table_and_the_table_has_the_numbers(m
     assert cells[:4] == ["25", "20", "25", "20"]
     assert cells[8:12] == ["25", "40 not yet accepted", "75", "90"]
     assert cells[12:16] == ["25", "In progress", "100", ""]
+    assert cells[17] == "Not due yet"
     assert "99" not in table  # the draft's figure is not reported yet
 
 

@@ -276,6 +276,29 @@ def test_following_a_figure_lists_the_agreements_behind_it(known, officer_client
     assert listed(officer_client, rag["none"]) == {known["b1"]}
 
 
+def test_following_a_returns_figure_lists_the_returns_behind_it(known, officer_client):
+    portfolio = officer_client.get(URL).context["portfolio"]
+    a1_returns = list(known["a1"].monitoring_returns.order_by("period_start"))
+
+    def returns(url):
+        response = officer_client.get(url)
+        assert response.status_code == 200
+        return list(response.context["returns"])
+
+    review = returns(portfolio.returns_awaiting_review.url)
+    assert review == [a1_returns[1]]
+    due = returns(portfolio.returns_due.url)
+    assert len(due) == portfolio.returns_due.value == 3
+    assert {r.due_on for r in due} == {a1_returns[3].due_on}
+    assert len(returns(portfolio.returns_overdue.url)) == 7
+
+    arts = sector("Arts")
+    arts_overdue = returns(f"/staff/returns/?show=overdue&sector={arts.pk}")
+    assert {r.agreement for r in arts_overdue} == {known["b1"]}
+    html = officer_client.get(f"/staff/returns/?show=due_month&sector={arts.pk}").content
+    assert b"1 return due this month, matching your filters" in html
+
+
 def test_the_agreements_list_offers_the_portfolios_filters(known, officer_client):
     arts = sector("Arts")
     response = officer_client.get("/staff/agreements/", {"sector": arts.pk, "rag": "none"})
