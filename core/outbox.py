@@ -67,9 +67,7 @@ def retry_delay(attempts: int) -> dt.timedelta:
 # --- Enqueueing -------------------------------------------------------------------------------
 
 
-def outbox_enqueue(
-    *, task: Task, args: Sequence = (), kwargs: Mapping | None = None
-) -> OutboxTask:
+def outbox_enqueue(*, task: Task, args: Sequence = (), kwargs: Mapping | None = None) -> OutboxTask:
     """Undertake to run the Celery `task` (the task object, imported from its module, never
     looked up by name) with `args` and `kwargs` (ids and words: they are stored as JSON).
 

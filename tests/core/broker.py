@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from unittest import mock
 
+import kombu.pools
 from django.conf import settings
 
 from config.celery_app import app as celery_app
@@ -18,9 +19,10 @@ CLOSED_PORT_REDIS_URL = "redis://127.0.0.1:1/0"
 
 def _pools_reset() -> None:
     """Forget the connections made to the previous broker."""
-    if celery_app._pool is not None:
-        celery_app._pool.force_close_all()
-        celery_app._pool = None
+    # A closed pool stays registered in kombu's global pools, and the next `app.pool` would
+    # hand it back ("Acquire on closed pool"): close and forget every registered pool.
+    kombu.pools.reset()
+    celery_app._pool = None
     amqp = celery_app.__dict__.get("amqp")
     if amqp is not None:
         amqp._producer_pool = None
