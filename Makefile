@@ -35,7 +35,10 @@ demo: migrate
 
 setup: demo
 
+# No Redis here, so no Celery beat: the scheduled work (close opportunities past their
+# deadline, the day's reminders, the outbox) runs once before serving.
 run: setup
+	$(MANAGE) run_scheduled
 	@$(MANAGE) demo_signins --url http://$(HOST):$(PORT)
 	$(MANAGE) runserver $(HOST):$(PORT)
 

@@ -12,3 +12,6 @@ DEMO_DATA_ALLOWED = True
 
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+# Tasks run in-process here: Celery's line per task would bury the server's own log.
+LOGGING["loggers"]["celery.app.trace"] = {"level": "WARNING"}  # noqa: F405
