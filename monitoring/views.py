@@ -18,7 +18,7 @@ from django.utils.functional import cached_property
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
-from core.forms import form_errors_add
+from core.forms import form_errors_add, submitted_id
 from core.mixins import FilterQueryMixin, object_access_check
 from core.rules import is_council_staff
 from core.transition_views import TransitionConfirmView
@@ -42,16 +42,6 @@ from procurement import rules as procurement_rules
 from procurement.models import Agreement, AgreementState
 from procurement.selectors import agreements as agreement_selectors
 from procurement.views.bids import download_name
-
-
-def _pk(value) -> int | None:
-    """A record's id from a form or query string, or None when it is not a number."""
-    try:
-        number = int(str(value))
-    except (TypeError, ValueError):
-        return None
-    return number if number > 0 else None
-
 
 # --- Lists ----------------------------------------------------------------------------------------
 
@@ -304,12 +294,9 @@ class ReturnEvidenceView(EditsReturnMixin, FormView):
         guard = self._guard()
         if guard:
             return guard
-        attachment_pk = _pk(request.POST["remove"])
-        attachment = (
-            self.monitoring_return.attachments.filter(pk=attachment_pk).first()
-            if attachment_pk
-            else None
-        )
+        attachment = self.monitoring_return.attachments.filter(
+            pk=submitted_id(request.POST, "remove")
+        ).first()
         if attachment is None:
             messages.error(request, "That file has already been removed")
             return redirect("monitoring:return_evidence", pk=self.monitoring_return.pk)

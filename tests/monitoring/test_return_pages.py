@@ -364,8 +364,12 @@ def test_evidence_is_checked_like_bid_attachments(client, made, member):
         response
     )
 
-    crafted = client.post(url, {"remove": "not-a-number"}, follow=True)
-    assert crafted.status_code == 200 and "That file has already been removed" in text_of(crafted)
+    # Nobody types the id a remove button carries: anything but one number is a crafted request.
+    assert client.post(url, {"remove": "not-a-number"}).status_code == 400
+    assert client.post(url, {"remove": ["1", "2"]}).status_code == 400
+    gone = client.post(url, {"remove": "0"}, follow=True)
+    assert gone.status_code == 200 and "That file has already been removed" in text_of(gone)
+    assert monitoring_return.attachments.exists()
 
     download = f"/returns/{monitoring_return.pk}/evidence/{attachment.pk}/"
     assert client.get(download).status_code == 200
