@@ -107,6 +107,10 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# A kept connection is checked before a request reuses it: after PostgreSQL restarts (or a
+# failover) the next request opens a new one instead of failing
+# (tests/core/test_faults_pgrestart.py).
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")
@@ -255,6 +259,13 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=240)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=300)
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A task is acknowledged when it has finished, not when it starts: a worker killed part-way
+# (out of memory, a deploy) leaves its task to be run again by the next worker. Every task
+# is safe to run twice: the outbox runs a row's work and marks it done in one transaction
+# (core.outbox.work_attempt), the sweeps skip what they have done
+# (tests/core/test_faults_worker.py).
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_BEAT_SCHEDULE: dict = {
     "outbox-drain": {
         "task": "core.tasks.outbox_drain",
@@ -290,6 +301,11 @@ CELERY_BEAT_SCHEDULE: dict = {
 REMINDER_DAYS_BEFORE_DUE = env.int("REMINDER_DAYS_BEFORE_DUE", default=14)
 REMINDER_ESCALATE_AFTER_DAYS_OVERDUE = env.int("REMINDER_ESCALATE_AFTER_DAYS_OVERDUE", default=10)
 REMINDER_AGREEMENT_ACCEPT_DAYS = env.int("REMINDER_AGREEMENT_ACCEPT_DAYS", default=7)
+
+# --- Social Return on Investment (monitoring.sroi) ----------------------------------------------
+# The annual discount rate, in per cent, for the present value of outcomes in later years:
+# the HM Treasury Green Book's social time preference rate.
+SROI_DISCOUNT_RATE = env.str("SROI_DISCOUNT_RATE", default="3.5")
 
 # --- State machines ---------------------------------------------------------------------------
 DJANGO_FSM_LOG_IGNORED_MODELS: list[str] = []

@@ -15,6 +15,7 @@ SECRET_KEY = env("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # see base.py
 # Required: base.py builds the Celery broker and the cache from it.
 REDIS_URL = env("REDIS_URL")
 DEMO_DATA_ALLOWED = False
