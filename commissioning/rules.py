@@ -5,7 +5,7 @@ The transition permissions take (commission, user) as django-fsm-2 passes them.
 
 import rules
 
-from core.rules import is_approver, is_council_staff, is_officer
+from core.rules import is_administrator, is_approver, is_council_staff, is_officer
 
 
 @rules.predicate
@@ -86,3 +86,11 @@ def can_author_plan(plan, user) -> bool:
 def can_approve_commissioning_plan(plan, user) -> bool:
     """An approver who neither wrote nor submitted the plan."""
     return approve_commissioning_plan.test(user, plan)
+
+
+# --- The golden thread and the framework's periods ------------------------------------------
+
+#: Who reads the whole thread (evidence, gaps, options, every decision and agreement); anyone
+#: else reads its published parts.
+rules.add_perm("commissioning.view_whole_thread", is_officer | is_approver | is_administrator)
+rules.add_perm("commissioning.start_framework_period", is_administrator)

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from commissioning import views
-from commissioning.views import options, plans, specifications
+from commissioning.views import options, plans, specifications, thread
 
 urlpatterns = [
     # Public: the framework, and published Commissioning Plans.
@@ -11,6 +11,18 @@ urlpatterns = [
     path("plans/", plans.PublicPlanListView.as_view(), name="plan_public_list"),
     path("plans/<slug:slug>.pdf", plans.PlanPdfView.as_view(), name="plan_pdf"),
     path("plans/<slug:slug>/", plans.PublicPlanDetailView.as_view(), name="plan_public_detail"),
+    # The golden thread: from a specification back to the needs and forward to the outcomes.
+    path(
+        "thread/specifications/<int:pk>/",
+        thread.SpecificationThreadView.as_view(),
+        name="thread_specification",
+    ),
+    path("staff/thread/gaps/<int:pk>/", thread.GapThreadView.as_view(), name="thread_gap"),
+    path(
+        "staff/thread/evidence/<int:pk>/",
+        thread.EvidenceThreadView.as_view(),
+        name="thread_evidence",
+    ),
     # Staff: commissions and their lifecycle.
     path("staff/", views.StaffDashboardView.as_view(), name="staff_home"),
     path("staff/commissions/new/", views.CommissionCreateView.as_view(), name="commission_create"),
