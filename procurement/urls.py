@@ -7,6 +7,7 @@ from procurement.views import (
     clarifications,
     decisions,
     moderation,
+    open_data,
     opportunities,
 )
 
@@ -180,6 +181,38 @@ urlpatterns = [
     path("decisions/", decisions.DecisionListView.as_view(), name="decision_list"),
     path("decisions/feed/", decisions.DecisionFeed(), name="decision_feed"),
     path("decisions/<int:pk>/", decisions.DecisionDetailView.as_view(), name="decision_detail"),
+    # Open data: 360Giving and the Transparency Code registers, for everyone.
+    path("open-data/", open_data.OpenDataView.as_view(), name="open_data"),
+    path(
+        "open-data/360giving.json",
+        open_data.OpenDataFileView.as_view(),
+        {"name": "360giving.json"},
+        name="open_data_360giving_json",
+    ),
+    path(
+        "open-data/360giving.csv",
+        open_data.OpenDataFileView.as_view(),
+        {"name": "360giving.csv"},
+        name="open_data_360giving_csv",
+    ),
+    path(
+        "open-data/360giving.xlsx",
+        open_data.OpenDataFileView.as_view(),
+        {"name": "360giving.xlsx"},
+        name="open_data_360giving_xlsx",
+    ),
+    path(
+        "open-data/grants-register.csv",
+        open_data.OpenDataFileView.as_view(),
+        {"name": "grants-register.csv"},
+        name="open_data_grants_register",
+    ),
+    path(
+        "open-data/contracts-register.csv",
+        open_data.OpenDataFileView.as_view(),
+        {"name": "contracts-register.csv"},
+        name="open_data_contracts_register",
+    ),
     # Agreements: providers read and accept them; either side proposes variations.
     path("agreements/", agreements.MyAgreementsView.as_view(), name="my_agreements"),
     path(
