@@ -11,9 +11,11 @@ from commissioning.models import (
     CrossCuttingTheme,
     CycleStage,
     CycleStep,
+    FinancialProxy,
     Framework,
     GlossaryTerm,
     Sector,
+    SuccessMeasureProxy,
 )
 
 
@@ -176,3 +178,33 @@ class AreaAdmin(admin.ModelAdmin):
     ordering = ["kind", "name"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["parent"]
+
+
+class SuccessMeasureProxyInline(admin.TabularInline):
+    model = SuccessMeasureProxy
+    fields = ["measure"]
+    extra = 0
+
+
+@admin.register(FinancialProxy)
+class FinancialProxyAdmin(admin.ModelAdmin):
+    """What a unit of an outcome is worth, for Social Return on Investment, and the
+    success measures it values."""
+
+    list_display = ["name", "value", "unit", "year", "illustrative"]
+    list_filter = ["illustrative", "year"]
+    search_fields = ["name", "unit", "source", "notes"]
+    ordering = ["name"]
+    inlines = [SuccessMeasureProxyInline]
+    fieldsets = [
+        (None, {"fields": ["name", "unit", "value", "source", "year", "notes", "illustrative"]}),
+        (
+            "Usual assumptions (officers can change them for each calculation)",
+            {
+                "fields": [
+                    ("deadweight", "attribution", "displacement"),
+                    ("duration_years", "drop_off"),
+                ]
+            },
+        ),
+    ]

@@ -338,3 +338,90 @@ def returns_not_accepted(*, agreement) -> QuerySet[MonitoringReturn]:
 def agreements_with_live_hold(queryset):
     holds = PaymentHold.objects.filter(agreement=OuterRef("pk"), released_at__isnull=True)
     return queryset.annotate(has_live_hold=Exists(holds))
+
+
+# --- Social Return on Investment (monitoring.sroi) ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MeasureQuantity:
+    """A success measure of the agreements' targets, the quantity their ACCEPTED returns
+    report for it (added up across periods, years and agreements), and the financial proxy
+    that values it (None when it has none)."""
+
+    measure_id: int | None  # the SuccessMeasure; None for a target not made from one
+    measure: str
+    unit: str
+    outcome: str
+    quantity: Decimal
+    proxy: object  # commissioning.FinancialProxy | None
+
+
+def sroi_agreements_of_commission(*, commission) -> QuerySet:
+    """The commission's agreements in delivery (accepted by the provider)."""
+    from procurement.models import Agreement
+
+    return Agreement.objects.filter(
+        decision__bid__opportunity__specification__commission=commission, state="accepted"
+    )
+
+
+def sroi_investment(*, agreements) -> Decimal:
+    """What the council invested: the agreements' awards added up."""
+    return agreements.aggregate(total=Sum("amount"))["total"] or Decimal(0)
+
+
+def sroi_quantities(*, agreements) -> list[MeasureQuantity]:
+    """For each success measure of the agreements' targets, in the order first agreed: the
+    quantity from their accepted returns only (submitted figures do not count until an
+    officer accepts them). Three queries, however many agreements, targets and returns."""
+    from commissioning.models import SuccessMeasure
+    from monitoring.models import ReturnActual
+    from procurement.models import AgreementTarget
+
+    measure_of = "specification_measure__measure_id"
+    targets = (
+        AgreementTarget.objects.filter(agreement__in=agreements)
+        .order_by("pk")
+        .values_list(measure_of, "measure", "unit", "outcome")
+    )
+    totals = {
+        (measure_id, name): total
+        for measure_id, name, total in ReturnActual.objects.filter(
+            target__agreement__in=agreements, monitoring_return__state=ReturnState.ACCEPTED
+        )
+        .values_list(f"target__{measure_of}", "target__measure")
+        .annotate(total=Sum("value"))
+        .values_list(f"target__{measure_of}", "target__measure", "total")
+        .order_by()
+    }
+    lines: dict = {}
+    for measure_id, name, unit, outcome in targets:
+        key = measure_id if measure_id is not None else name
+        if key not in lines:
+            lines[key] = {"measure_id": measure_id, "name": name, "unit": unit, "outcome": outcome}
+        elif not lines[key]["outcome"]:
+            lines[key]["outcome"] = outcome
+    measures = SuccessMeasure.objects.select_related("proxy_link__proxy").in_bulk(
+        [key for key in lines if isinstance(key, int)]
+    )
+    quantity_of: dict = {}
+    for (measure_id, name), total in totals.items():
+        key = measure_id if measure_id is not None else name
+        quantity_of[key] = quantity_of.get(key, Decimal(0)) + total
+
+    result = []
+    for key, line in lines.items():
+        measure = measures.get(key) if isinstance(key, int) else None
+        link = getattr(measure, "proxy_link", None) if measure is not None else None
+        result.append(
+            MeasureQuantity(
+                measure_id=line["measure_id"],
+                measure=measure.name if measure is not None else line["name"],
+                unit=measure.unit if measure is not None else line["unit"],
+                outcome=line["outcome"],
+                quantity=quantity_of.get(key, Decimal(0)),
+                proxy=link.proxy if link is not None else None,
+            )
+        )
+    return result

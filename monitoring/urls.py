@@ -67,3 +67,19 @@ urlpatterns += [
         name="agreement_performance",
     ),
 ]
+
+# Social Return on Investment for council staff: an agreement's, and a commission's.
+from monitoring import views_sroi  # noqa: E402
+
+urlpatterns += [
+    path(
+        "staff/agreements/<int:pk>/sroi/",
+        views_sroi.AgreementSroiView.as_view(),
+        name="agreement_sroi",
+    ),
+    path(
+        "staff/commissions/<int:pk>/sroi/",
+        views_sroi.CommissionSroiView.as_view(),
+        name="commission_sroi",
+    ),
+]

@@ -24,6 +24,7 @@ from .reference import (
     GlossaryTerm,
     Sector,
 )
+from .sroi import FinancialProxy, SuccessMeasureProxy
 
 __all__ = [
     "CommissioningPlan",
@@ -51,4 +52,6 @@ __all__ = [
     "Framework",
     "GlossaryTerm",
     "Sector",
+    "FinancialProxy",
+    "SuccessMeasureProxy",
 ]
