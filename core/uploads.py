@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import PurePath
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.text import get_valid_filename
@@ -22,6 +23,12 @@ MAX_UPLOAD_SIZE = 10 * MEGABYTE
 _HEAD_BYTES = 8192
 # Inner files read from a zip to tell its kind: never more than this, whatever it claims.
 _ZIP_MEMBER_LIMIT = 256 * 1024
+# Office and OpenDocument files are zips: what they unpack to is limited (settings
+# UPLOAD_UNPACKED_MAX_SIZE and UPLOAD_UNPACKED_MAX_RATIO), so a small upload cannot expand
+# to fill a disk or a memory when someone opens it (a "zip bomb").
+_ZIP_CONTAINER_TYPES = frozenset({"docx", "xlsx", "odt", "ods"})
+_ZIP_MAX_MEMBERS = 10_000
+_ZIP_READ_CHUNK = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -174,7 +181,60 @@ def validate_upload(
         raise ValidationError(
             f"The selected file must be a {describe_types(allowed)}", code="file_type"
         )
+    if key in _ZIP_CONTAINER_TYPES:
+        _check_unpacked_size(uploaded_file)
     return FILE_TYPES[key]
+
+
+def _check_unpacked_size(uploaded_file) -> None:
+    """Refuse a zip container (an Office or OpenDocument file) that unpacks to more than
+    UPLOAD_UNPACKED_MAX_SIZE, or (past a megabyte) to more than UPLOAD_UNPACKED_MAX_RATIO
+    times its own size.
+
+    The sizes a zip declares are checked first; then every file in it is unpacked, counting
+    bytes and stopping at the limit, because a declared size may lie (Python's zipfile
+    stops at the declared size and finds the lie in the checksum: refused too). Puts the
+    file's position back where it was.
+    """
+    limit = settings.UPLOAD_UNPACKED_MAX_SIZE
+    ratio_limit = settings.UPLOAD_UNPACKED_MAX_RATIO
+    ceiling = min(limit, max(MEGABYTE, ratio_limit * uploaded_file.size))
+    too_big = ValidationError(
+        f"The selected file must open to less than {describe_size(limit)} and not expand to "
+        "many times its size – upload a smaller file or a PDF",
+        code="unpacks_too_big",
+    )
+    position = uploaded_file.tell()
+    try:
+        uploaded_file.seek(0)
+        with zipfile.ZipFile(uploaded_file) as archive:
+            members = archive.infolist()
+            if len(members) > _ZIP_MAX_MEMBERS:
+                raise too_big
+            if sum(member.file_size for member in members) > ceiling:
+                raise too_big
+            unpacked = 0
+            for member in members:
+                with archive.open(member) as inner:
+                    while chunk := inner.read(_ZIP_READ_CHUNK):
+                        unpacked += len(chunk)
+                        if unpacked > ceiling:
+                            raise too_big
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        OSError,
+        ValueError,
+        EOFError,
+        NotImplementedError,  # a compression method Python does not read
+    ) as error:
+        raise ValidationError(
+            "The selected file is damaged and cannot be opened – save it again and upload "
+            "the new copy",
+            code="damaged",
+        ) from error
+    finally:
+        uploaded_file.seek(position)
 
 
 class CheckedFileField(forms.FileField):

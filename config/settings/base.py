@@ -203,6 +203,10 @@ MEDIA_ROOT = env("MEDIA_ROOT", default=str(BASE_DIR / "media"))
 # Uploaded files are only served through permission-checked views: no URL pattern or web
 # server maps this prefix, it exists because Django needs a value.
 MEDIA_URL = "/uploaded-files-are-not-served/"
+# An Office or OpenDocument upload (a zip) may unpack to this much at most, and (past a
+# megabyte) to this many times its own size at most (core.uploads): no "zip bombs".
+UPLOAD_UNPACKED_MAX_SIZE = env.int("UPLOAD_UNPACKED_MAX_SIZE", default=100 * 1024 * 1024)
+UPLOAD_UNPACKED_MAX_RATIO = env.int("UPLOAD_UNPACKED_MAX_RATIO", default=100)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
