@@ -605,3 +605,15 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} sent {self.created_at:%Y-%m-%d}"
+
+
+# --- Evaluation, lessons learned and the next cycle (monitoring/models_evaluation.py) -----------
+
+from monitoring.models_evaluation import (  # noqa: E402, F401
+    AgreementEvaluation,
+    CommissionEvaluation,
+    CycleCarryForward,
+    Lesson,
+    NextCycleKind,
+    Recommendation,
+)

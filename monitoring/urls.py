@@ -68,6 +68,11 @@ urlpatterns += [
     ),
 ]
 
+# Evaluation, the lessons library and the next cycle (monitoring/evaluation_urls.py).
+from monitoring.evaluation_urls import urlpatterns as evaluation_urlpatterns  # noqa: E402
+
+urlpatterns += evaluation_urlpatterns
+
 # Social Return on Investment for council staff: an agreement's, and a commission's.
 from monitoring import views_sroi  # noqa: E402
 

@@ -71,6 +71,10 @@ CANCELLABLE = [
 ]
 
 
+def _evaluation_url(commission) -> str:
+    return reverse("monitoring:commission_evaluation", kwargs={"pk": commission.pk})
+
+
 class CommissionQuerySet(models.QuerySet):
     def for_list(self):
         return self.select_related("sector", "lead_officer").prefetch_related("priorities")
@@ -125,6 +129,14 @@ class Commission(ConcurrentTransitionMixin, models.Model):
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    previous_cycle = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="next_cycles",
+        help_text="The commission this one recommissions or redesigns, from the cycle before",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -220,6 +232,19 @@ class Commission(ConcurrentTransitionMixin, models.Model):
         from procurement.selectors.moderation import commission_has_award_recommendation
 
         return commission_has_award_recommendation(commission=self)
+
+    # Review reads monitoring's evaluation through its selectors.
+
+    @condition(
+        "The commission’s evaluation is complete: impact, lessons learned and a "
+        "recommendation for the next cycle.",
+        needed="Complete the commission’s evaluation",
+        link=_evaluation_url,
+    )
+    def has_completed_evaluation(self) -> bool:
+        from monitoring.evaluation_selectors import commission_evaluation_is_complete
+
+        return commission_evaluation_is_complete(commission=self)
 
     # --- Transitions ---------------------------------------------------------------------------
 
@@ -405,6 +430,7 @@ class Commission(ConcurrentTransitionMixin, models.Model):
         source=S.REVIEW,
         target=S.CLOSED,
         permission=commission_rules.can_lead,
+        conditions=[has_completed_evaluation],
         custom={
             "label": "Close the commission",
             "explanation": "The evaluation is recorded; what was learned informs the next cycle.",

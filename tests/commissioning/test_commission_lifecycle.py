@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 from django_fsm import TransitionNotAllowed
 from django_fsm_log.models import StateLog
 
@@ -12,6 +13,7 @@ from commissioning.models.commission import CANCELLABLE
 from commissioning.services import commission_transition
 from core.roles import Role
 from engagement.models import EvidenceItem, Gap
+from monitoring.models import CommissionEvaluation
 from procurement.models import (
     Assignment,
     AwardDecision,
@@ -85,6 +87,13 @@ def _satisfy_conditions(commission: Commission) -> None:
     _satisfy_understand(commission)
     OptionFactory(commission=commission, is_recommended=True, recommendation_rationale="Best")
     PlanFactory(state="published", specifications=[SpecificationFactory(commission=commission)])
+    # Review: closing needs a completed evaluation (monitoring.models_evaluation).
+    CommissionEvaluation.objects.create(
+        commission=commission,
+        impact_summary="Fewer older people alone at weekends",
+        recommendation="recommission",
+        completed_at=timezone.now(),
+    )
 
 
 def _assessed_commission(*, lead, state) -> Commission:
