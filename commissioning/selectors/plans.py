@@ -76,6 +76,7 @@ def _specifications_prefetch() -> Prefetch:
         "specifications",
         queryset=Specification.objects.select_related("commission")
         .prefetch_related(
+            "commission__priorities",
             "outcomes",
             Prefetch(
                 "measures",

@@ -15,6 +15,7 @@ from django.views.generic import FormView, TemplateView
 from commissioning.forms.plans import PlanForm, PlanTransitionForm
 from commissioning.models import CommissioningPlan, PlanState
 from commissioning.selectors import plans as selectors
+from commissioning.selectors.thread import plan_achievements_get
 from commissioning.services import plans as services
 from core.mixins import ObjectPermissionRequiredMixin
 from core.transition_views import TransitionConfirmView
@@ -48,6 +49,7 @@ class PublicPlanDetailView(TemplateView):
             document=selectors.plan_document(plan=plan),
             current=selectors.plan_current_version_get(plan=plan),
             pdf_size=_stored_size(plan),
+            achievements=plan_achievements_get(plan=plan),
             **kwargs,
         )
 
