@@ -404,6 +404,7 @@ def test_the_page_says_what_is_published_under_which_licence_and_how_often(clien
     assert re.search(r"360giving\.json \(JSON, [\d.]+ (bytes|KB)\)", page)
     assert "Last changed 11am on 26 November 2026" in page
     assert "Contracts and invitations to tender over £5,000" in page
+    assert 'href="/open-data/">Open data</a>' in client.get("/decisions/").content.decode()
 
 
 def test_a_file_asked_for_again_unchanged_is_not_sent_again(client):
