@@ -8,7 +8,8 @@ from core.emails import email_message_queue
 from core.roles import Role
 
 # Django's password validators, by error code, in GOV.UK words.
-PASSWORD_ERRORS = {
+# bandit: error messages about passwords, not passwords.
+PASSWORD_ERRORS = {  # nosec B105
     "password_too_short": "Your password must be {min_length} characters or more",
     "password_too_common": (
         "Enter a stronger password. Do not use a common password, such as ‘password’ "
@@ -25,7 +26,8 @@ class AccountAdapter(DefaultAccountAdapter):
     Also words allauth's errors the GOV.UK way.
     """
 
-    error_messages = {
+    # bandit: error messages about passwords, not passwords.
+    error_messages = {  # nosec B105
         **DefaultAccountAdapter.error_messages,
         "account_inactive": "This account is not active",
         "email_password_mismatch": "The email address or password is not correct",

@@ -132,7 +132,8 @@ class TransitionForm(BaseForm):
 
 EMAIL_REQUIRED = "Enter your email address"
 EMAIL_INVALID = "Enter an email address in the correct format, like name@example.org"
-NEW_PASSWORD_HINT = "Must be 8 characters or more. Do not use a common password."
+# bandit: a hint about passwords, not a password.
+NEW_PASSWORD_HINT = "Must be 8 characters or more. Do not use a common password."  # nosec B105
 PASSWORDS_DIFFER = "Enter the same password in both fields"
 
 

@@ -363,7 +363,8 @@ def demo_awards_seed(
             by=by,
             organisations=organisations,
         )
-    assert all(bid.state == BidState.SUBMITTED for bid in bids.values())
+    # bandit: a check on the demo data while it is seeded, never run on a request.
+    assert all(bid.state == BidState.SUBMITTED for bid in bids.values())  # nosec B101
     _panel_seed(opportunity=opportunity, bids=bids, officer=officer)
     _recommend(opportunity=opportunity, bids=bids, officer=officer)
     for name, user in (

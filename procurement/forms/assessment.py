@@ -319,7 +319,10 @@ class ScoreForm(BaseForm):
                 widget=forms.RadioSelect,
                 required=False,
                 error_messages={
-                    "invalid_choice": f"Select a score from 0 to 5 for question {number}"
+                    # bandit: "Select a score from" is an error message, not SQL.
+                    "invalid_choice": (
+                        f"Select a score from 0 to 5 for question {number}"  # nosec B608
+                    )
                 },
             )
             self.fields[comment_field_name(question)] = forms.CharField(
