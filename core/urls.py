@@ -1,8 +1,10 @@
 from django.urls import path
 
-from core import notification_views, views
+from core import notification_views, sitemaps, views
 
 urlpatterns = [
+    path("sitemap.xml", sitemaps.sitemap, name="sitemap"),
+    path("robots.txt", sitemaps.robots_txt, name="robots_txt"),
     path("signed-in/", views.AfterLoginView.as_view(), name="after_login"),
     path(
         "notifications/",

@@ -17,6 +17,7 @@ urlpatterns = [
     # Public: opportunities, their documents and answers to clarification questions.
     path("opportunities/", opportunities.OpportunityListView.as_view(), name="opportunity_list"),
     path("opportunities/feed/", opportunities.OpportunityFeed(), name="opportunity_feed"),
+    path("opportunities.csv", opportunities.OpportunityCsvView.as_view(), name="opportunity_csv"),
     path(
         "opportunities/<slug:slug>/",
         opportunities.OpportunityDetailView.as_view(),
@@ -180,6 +181,7 @@ urlpatterns = [
     path("bids/<int:pk>/feedback/", decisions.BidFeedbackView.as_view(), name="bid_feedback"),
     path("decisions/", decisions.DecisionListView.as_view(), name="decision_list"),
     path("decisions/feed/", decisions.DecisionFeed(), name="decision_feed"),
+    path("decisions.csv", decisions.DecisionCsvView.as_view(), name="decision_csv"),
     path("decisions/<int:pk>/", decisions.DecisionDetailView.as_view(), name="decision_detail"),
     # Open data: 360Giving and the Transparency Code registers, for everyone.
     path("open-data/", open_data.OpenDataView.as_view(), name="open_data"),

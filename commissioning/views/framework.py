@@ -3,10 +3,12 @@
 from django.views.generic import TemplateView
 
 from commissioning import selectors
+from commissioning.selectors.home import home_page
 
 
 class HomeView(TemplateView):
-    """What the portal is, the commissioning cycle, and where each audience starts."""
+    """What the portal is; what is open now, what the council has decided and what it plans,
+    each with its latest items; the commissioning cycle, and where each audience starts."""
 
     template_name = "commissioning/home.html"
 
@@ -17,6 +19,7 @@ class HomeView(TemplateView):
         context["stages"] = (
             list(selectors.cycle_stages_list(framework=framework)) if framework else []
         )
+        context["latest"] = home_page()
         return context
 
 

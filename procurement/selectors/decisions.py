@@ -320,3 +320,63 @@ def register_entry(*, decision: AwardDecision) -> RegisterEntry:
         starts_on=starts_on,
         ends_on=ends_on,
     )
+
+
+# --- The register as a spreadsheet -----------------------------------------------------------
+
+CSV_HEADER = (
+    "Recipient",
+    "Organisation identifier",
+    "Amount awarded (£)",
+    "Purpose",
+    "Programme",
+    "Programme reference",
+    "Grant or contract",
+    "Sector",
+    "Corporate Priorities",
+    "Wards and areas",
+    "Date of the decision",
+    "Start date",
+    "End date",
+    "Web page",
+)
+
+
+def decisions_csv_rows(*, decisions: QuerySet[AwardDecision], base_url: str) -> list[list]:
+    """One row per award of `decisions` (the register's filtered list, all its pages), in
+    the register's order: dates as YYYY-MM-DD and amounts as plain pounds, so a spreadsheet
+    reads them as dates and numbers. `base_url` ("https://host") makes each award's web
+    page an absolute address."""
+    rows = []
+    for decision in decisions:
+        entry = register_entry(decision=decision)
+        commission = entry.commission
+        rows.append(
+            [
+                entry.organisation.name,
+                entry.organisation.org_id,
+                f"{decision.amount:.2f}",
+                entry.purpose,
+                commission.title,
+                commission.reference,
+                entry.funding_type,
+                commission.sector.name,
+                "; ".join(priority.name for priority in commission.priorities.all()),
+                "; ".join(area.name for area in commission.areas.all()) or "The whole district",
+                decision.decided_on.isoformat() if decision.decided_on else "",
+                entry.starts_on.isoformat() if entry.starts_on else "",
+                entry.ends_on.isoformat() if entry.ends_on else "",
+                f"{base_url}{decision.get_absolute_url()}",
+            ]
+        )
+    return rows
+
+
+def decision_last_updated(*, decision: AwardDecision) -> dt.datetime | None:
+    """When what the register shows of the award last changed: its approval, or later its
+    agreement (whose purpose and dates the register shows)."""
+    agreement = _agreement(decision)
+    moments = [decision.approved_at]
+    if agreement is not None:
+        moments.append(agreement.updated_at)
+    return max((moment for moment in moments if moment), default=None)

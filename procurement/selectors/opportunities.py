@@ -108,13 +108,94 @@ def _entry(opportunity: Opportunity, now: dt.datetime) -> OpportunityEntry:
 
 @dataclass(frozen=True)
 class PublicOpportunities:
+    """The public list: every open and upcoming opportunity, and one page of the closed
+    ones (`closed_count` counts them all)."""
+
     open: list[OpportunityEntry]
     upcoming: list[OpportunityEntry]
     closed: list[OpportunityEntry]
+    closed_count: int | None = None
 
     @property
     def count(self) -> int:
-        return len(self.open) + len(self.upcoming) + len(self.closed)
+        closed = len(self.closed) if self.closed_count is None else self.closed_count
+        return len(self.open) + len(self.upcoming) + closed
+
+
+def _public_queryset(
+    *, sector: Sector | None = None, priority: CorporatePriority | None = None
+) -> QuerySet[Opportunity]:
+    """Published opportunities with what a list shows, filtered by sector and Corporate
+    Priority (a subquery, so no row is listed twice)."""
+    queryset = Opportunity.objects.published().select_related(
+        "specification__commission__sector", "lot"
+    )
+    if sector is not None:
+        queryset = queryset.filter(specification__commission__sector=sector)
+    if priority is not None:
+        queryset = queryset.filter(
+            specification__commission__in=Commission.objects.filter(priorities=priority).values(
+                "pk"
+            )
+        )
+    return queryset.prefetch_related(
+        Prefetch(
+            "specification__commission__priorities",
+            queryset=CorporatePriority.objects.order_by("order", "name"),
+        )
+    )
+
+
+def _closed_q(now: dt.datetime) -> Q:
+    return Q(state=OpportunityState.CLOSED) | Q(closes_at__lte=now)
+
+
+def opportunities_public_current(
+    *,
+    sector: Sector | None = None,
+    priority: CorporatePriority | None = None,
+    now: dt.datetime | None = None,
+) -> PublicOpportunities:
+    """Open opportunities closing soonest first and upcoming ones opening soonest first
+    (never many at once); no closed ones. Two queries."""
+    now = now or timezone.now()
+    queryset = (
+        _public_queryset(sector=sector, priority=priority)
+        .exclude(_closed_q(now))
+        .order_by("closes_at", "pk")
+    )
+    entries = [_entry(opportunity, now) for opportunity in queryset]
+    return PublicOpportunities(
+        open=[e for e in entries if e.status == Status.OPEN],
+        upcoming=sorted(
+            (e for e in entries if e.status == Status.UPCOMING),
+            key=lambda e: (e.opportunity.opens_at, e.opportunity.pk),
+        ),
+        closed=[],
+        closed_count=0,
+    )
+
+
+def opportunities_public_closed(
+    *,
+    sector: Sector | None = None,
+    priority: CorporatePriority | None = None,
+    now: dt.datetime | None = None,
+) -> QuerySet[Opportunity]:
+    """Closed opportunities (closed to bids, or past their deadline), most recently closed
+    first: the list that grows with history, for a paginator."""
+    now = now or timezone.now()
+    return (
+        _public_queryset(sector=sector, priority=priority)
+        .filter(_closed_q(now))
+        .order_by("-closes_at", "-pk")
+    )
+
+
+def opportunity_entries(*, opportunities, now: dt.datetime | None = None) -> list[OpportunityEntry]:
+    """Each opportunity with where it is and its deadline in words."""
+    now = now or timezone.now()
+    return [_entry(opportunity, now) for opportunity in opportunities]
 
 
 def opportunities_public_list(
@@ -124,34 +205,61 @@ def opportunities_public_list(
     now: dt.datetime | None = None,
 ) -> PublicOpportunities:
     """Published opportunities: open ones closing soonest first, then upcoming ones opening
-    soonest first, then closed ones, most recently closed first. Two queries."""
+    soonest first, then closed ones, most recently closed first. Four queries."""
     now = now or timezone.now()
-    queryset = Opportunity.objects.published().select_related(
-        "specification__commission__sector", "lot"
-    )
-    if sector is not None:
-        queryset = queryset.filter(specification__commission__sector=sector)
-    if priority is not None:
-        queryset = queryset.filter(specification__commission__priorities=priority)
-    queryset = queryset.prefetch_related(
-        Prefetch(
-            "specification__commission__priorities",
-            queryset=CorporatePriority.objects.order_by("order", "name"),
-        )
-    ).order_by("closes_at", "pk")
-    entries = [_entry(opportunity, now) for opportunity in queryset.distinct()]
+    current = opportunities_public_current(sector=sector, priority=priority, now=now)
+    closed = opportunities_public_closed(sector=sector, priority=priority, now=now)
     return PublicOpportunities(
-        open=[e for e in entries if e.status == Status.OPEN],
-        upcoming=sorted(
-            (e for e in entries if e.status == Status.UPCOMING),
-            key=lambda e: (e.opportunity.opens_at, e.opportunity.pk),
-        ),
-        closed=sorted(
-            (e for e in entries if e.status == Status.CLOSED),
-            key=lambda e: (e.opportunity.closes_at, e.opportunity.pk),
-            reverse=True,
-        ),
+        open=current.open,
+        upcoming=current.upcoming,
+        closed=opportunity_entries(opportunities=closed, now=now),
     )
+
+
+OPPORTUNITY_CSV_HEADER = (
+    "Reference",
+    "Title",
+    "Status",
+    "Sector",
+    "Corporate Priorities",
+    "Grant or contract",
+    "Budget (£)",
+    "Opens",
+    "Closes",
+    "Published",
+    "Web page",
+)
+
+
+def _london(moment: dt.datetime | None) -> str:
+    """ "2027-01-15 17:00" in Europe/London."""
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+def opportunities_csv_rows(*, public: PublicOpportunities, base_url: str) -> list[list]:
+    """One row per opportunity of the list (open, upcoming, then closed), as the list shows
+    them; times in Europe/London, budgets as plain pounds. `base_url` ("https://host")
+    makes each web page an absolute address."""
+    rows = []
+    for entry in [*public.open, *public.upcoming, *public.closed]:
+        opportunity = entry.opportunity
+        commission = opportunity.specification.commission
+        rows.append(
+            [
+                opportunity.reference,
+                opportunity.title,
+                entry.status_label,
+                commission.sector.name,
+                "; ".join(priority.name for priority in commission.priorities.all()),
+                opportunity.get_funding_type_display(),
+                f"{opportunity.budget:.2f}",
+                _london(opportunity.opens_at),
+                _london(opportunity.closes_at),
+                _london(opportunity.published_at),
+                f"{base_url}{opportunity.get_absolute_url()}",
+            ]
+        )
+    return rows
 
 
 def opportunities_feed_list(*, limit: int = 50) -> QuerySet[Opportunity]:
@@ -191,6 +299,16 @@ class OpportunityPage:
     def takes_questions(self) -> bool:
         """Bidders may ask clarification questions until the deadline."""
         return self.status in (Status.UPCOMING, Status.OPEN)
+
+    @property
+    def last_updated(self) -> dt.datetime | None:
+        """When the page last changed: the opportunity itself, a document added or an
+        answer published to a clarification question, whichever was latest."""
+        opportunity = self.opportunity
+        moments = [opportunity.published_at, opportunity.updated_at]
+        moments += [document.uploaded_at for document in opportunity.documents.all()]
+        moments += [clarification.published_at for clarification in self.clarifications]
+        return max((moment for moment in moments if moment), default=None)
 
 
 def _questions_queryset() -> QuerySet[Question]:

@@ -12,10 +12,13 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.syndication.views import Feed
 from django.http import Http404
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import linebreaks
+from django.views import View
 from django.views.generic import ListView, TemplateView
 
+from core.csv_export import csv_response
 from core.mixins import FilterQueryMixin, object_access_check
 from core.templatetags.portal import govuk_date, money
 from procurement import rules as procurement_rules
@@ -87,8 +90,32 @@ class DecisionListView(FilterQueryMixin, ListView):
             ],
             total=selectors.decisions_total(decisions=self.object_list),
             filtered=any(self.request.GET.get(name, "").strip() for name in FILTERS),
+            csv_url=_with_query(
+                reverse("procurement:decision_csv"), context.get("filter_query", "")
+            ),
         )
         return context
+
+
+def _with_query(url: str, query: str) -> str:
+    return f"{url}?{query}" if query else url
+
+
+class DecisionCsvView(View):
+    """The register's awards that match the search and filters in the query string (all
+    of them, not one page) as a CSV file: the same rows as /decisions/ shows."""
+
+    def get(self, request):
+        filters = DecisionFilterForm(request.GET).filters
+        decisions = selectors.decisions_public_list(**filters)
+        stamp = timezone.localdate().isoformat()
+        return csv_response(
+            filename=f"award-decisions-{stamp}.csv",
+            header=selectors.CSV_HEADER,
+            rows=selectors.decisions_csv_rows(
+                decisions=decisions, base_url=f"{request.scheme}://{request.get_host()}"
+            ),
+        )
 
 
 class DecisionDetailView(TemplateView):
@@ -102,7 +129,10 @@ class DecisionDetailView(TemplateView):
         except AwardDecision.DoesNotExist as error:
             raise Http404("No such award") from error
         return super().get_context_data(
-            entry=selectors.register_entry(decision=decision), decision=decision, **kwargs
+            entry=selectors.register_entry(decision=decision),
+            decision=decision,
+            last_updated=selectors.decision_last_updated(decision=decision),
+            **kwargs,
         )
 
 

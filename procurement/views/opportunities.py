@@ -8,15 +8,18 @@ staff pages show how many have been received, never what they say.
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from commissioning.models import Commission, Specification
+from core.csv_export import csv_response
 from core.forms import TransitionForm, form_errors_add, submitted_id
 from core.mixins import ObjectPermissionRequiredMixin, StaffRequiredMixin
 from core.rules import is_provider_user
@@ -51,21 +54,66 @@ __all__ = ["OpportunityFeed"]  # the feed is routed from this module with the ot
 
 
 class OpportunityListView(TemplateView):
-    """Published opportunities: open, then upcoming, then closed; filtered by sector and
-    Corporate Priority."""
+    """Published opportunities: open, then upcoming, then closed (25 to a page: the list
+    that grows); filtered by sector and Corporate Priority in the query string, so a
+    filtered list can be shared, and downloaded as a CSV file."""
 
     template_name = "procurement/opportunity_list.html"
+    closed_per_page = 25
 
     def get_context_data(self, **kwargs):
         form = OpportunityFilterForm(self.request.GET or None)
-        filters = form.cleaned_data if form.is_valid() else {}
+        filters = _filters(form)
+        now = timezone.now()
+        current = selectors.opportunities_public_current(**filters, now=now)
+        paginator = Paginator(
+            selectors.opportunities_public_closed(**filters, now=now), self.closed_per_page
+        )
+        page = paginator.get_page(self.request.GET.get("page"))
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        filter_query = query.urlencode()
+        csv_url = reverse("procurement:opportunity_csv")
         return super().get_context_data(
             form=form,
-            filtered=bool(filters.get("sector") or filters.get("priority")),
-            opportunities=selectors.opportunities_public_list(
-                sector=filters.get("sector"), priority=filters.get("priority")
+            filtered=bool(filters["sector"] or filters["priority"]),
+            opportunities=selectors.PublicOpportunities(
+                open=current.open,
+                upcoming=current.upcoming,
+                closed=selectors.opportunity_entries(opportunities=page.object_list, now=now),
+                closed_count=paginator.count,
             ),
+            paginator=paginator,
+            page_obj=page,
+            is_paginated=page.has_other_pages(),
+            filter_query=filter_query,
+            csv_url=f"{csv_url}?{filter_query}" if filter_query else csv_url,
             **kwargs,
+        )
+
+
+def _filters(form: OpportunityFilterForm) -> dict:
+    """The selector's filters; a filter not valid (an unknown slug) is ignored."""
+    form.is_valid()
+    data = getattr(form, "cleaned_data", {})
+    return {"sector": data.get("sector"), "priority": data.get("priority")}
+
+
+class OpportunityCsvView(View):
+    """The opportunities the filters in the query string select, open, upcoming and closed
+    (every page), as a CSV file."""
+
+    def get(self, request):
+        public = selectors.opportunities_public_list(
+            **_filters(OpportunityFilterForm(request.GET or None))
+        )
+        stamp = timezone.localdate().isoformat()
+        return csv_response(
+            filename=f"funding-opportunities-{stamp}.csv",
+            header=selectors.OPPORTUNITY_CSV_HEADER,
+            rows=selectors.opportunities_csv_rows(
+                public=public, base_url=f"{request.scheme}://{request.get_host()}"
+            ),
         )
 
 
