@@ -98,6 +98,7 @@ class LessonQuerySet(models.QuerySet):
     def for_library(self):
         """With everything a list of lessons shows, in one query."""
         return self.select_related(
+            "commission",
             "priority",
             "area",
             "theme",
