@@ -353,6 +353,32 @@ def test_approving_awards_and_changing_an_agreement_refresh_the_files(
     assert grant["amountAwarded"] == 33000
 
 
+def test_an_approved_variation_refreshes_the_files(
+    client, approver, django_capture_on_commit_callbacks
+):
+    from procurement.models import AgreementState
+    from procurement.services.agreements import variation_approve
+    from tests.procurement.factories_agreements import agreement_made
+    from tests.procurement.test_variations import propose_more_money_and_time
+
+    made = agreement_made(state=AgreementState.ACCEPTED)
+    name = made.organisation.name
+    before = {g["recipientOrganization"][0]["name"]: g for g in package_of(client)["grants"]}
+    assert before[name]["amountAwarded"] == 30000
+
+    with django_capture_on_commit_callbacks(execute=True):
+        variation = propose_more_money_and_time(made.agreement, made.officer)
+        variation_approve(variation=variation, user=approver)
+
+    after = {g["recipientOrganization"][0]["name"]: g for g in package_of(client)["grants"]}
+    assert after[name]["amountAwarded"] == 32500
+    assert after[name]["plannedDates"][0]["endDate"] == "2030-09-30"
+    (row,) = [
+        r for r in table_of(client, "/open-data/grants-register.csv") if r["Beneficiary"] == name
+    ]
+    assert (row["Amount (£)"], row["Time period end"]) == ("32500.00", "2030-09-30")
+
+
 def test_without_a_publication_the_cached_files_are_served(client):
     package_of(client)  # cached while there are no awards
     award_make(organisation=OrganisationFactory(name="Harbour Foodbank"))  # no commit here
