@@ -157,7 +157,8 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SERVICE_NAME}] "
 ACCOUNT_ADAPTER = "core.adapters.AccountAdapter"
-ACCOUNT_FORMS = {
+# bandit: the dotted paths of allauth's form classes, not passwords.
+ACCOUNT_FORMS = {  # nosec B105
     "login": "core.forms.LoginForm",
     "signup": "core.forms.SignupForm",
     "reset_password": "core.forms.ResetPasswordForm",
