@@ -11,7 +11,6 @@ from django.test.utils import CaptureQueriesContext
 
 from core.roles import Role
 from monitoring.models import ReturnActual, ReturnState
-from procurement.models import Agreement
 from providers.models import Membership
 from tests.factories import UserFactory
 from tests.monitoring.factories import agreement_in_delivery, return_put
@@ -88,9 +87,4 @@ def test_the_providers_home_stays_flat_from_5_to_50_agreements(client):
 
     assert with_agreements(5) == with_agreements(50)
     page = client.get("/organisations/").content.decode()
-    assert all(
-        agreement.reference in page
-        for agreement in Agreement.objects.filter(
-            decision__bid__organisation__memberships__user=person
-        )
-    )
+    assert "See all 50 agreements" in page
