@@ -13,6 +13,7 @@ from demo.awards import demo_awards_seed
 from demo.bids import demo_bids_seed
 from demo.commissioning_plans import demo_plans_seed
 from demo.commissions import demo_areas_seed, demo_commissions_advance, demo_commissions_seed
+from demo.evaluation import demo_evaluation_seed
 from demo.events import demo_engagement_events_seed
 from demo.monitoring import demo_monitoring_seed
 from demo.opportunities import demo_opportunities_seed
@@ -55,6 +56,7 @@ def demo_seed() -> dict:
     demo_bids_seed(opportunities=opportunities, organisations=organisations, users=users)
     demo_awards_seed(opportunities=opportunities, organisations=organisations, users=users)
     demo_monitoring_seed(organisations=organisations, users=users)
+    demo_evaluation_seed(organisations=organisations, users=users)
     return {
         "users": users,
         "areas": areas,
