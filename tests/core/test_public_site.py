@@ -300,3 +300,36 @@ def test_home_page_queries_stay_flat_from_5_to_50(client):
         return len(queries)
 
     assert queries_with(5) == queries_with(50)
+
+
+# --- The accessibility statement ---------------------------------------------------------------
+
+
+def test_accessibility_statement_follows_the_govuk_sample_and_says_what_was_tested(client):
+    html = client.get("/accessibility/").content.decode()
+    headings = re.findall(r"<h[23] [^>]*>([^<]+)</h[23]>", html)
+    sample = [
+        "How accessible this website is",
+        "Feedback and contact information",
+        "Reporting accessibility problems with this website",
+        "Enforcement procedure",
+        "Technical information about this website’s accessibility",
+        "Compliance status",
+        "Non-accessible content",
+        "Non-compliance with the accessibility regulations",
+        "Disproportionate burden",
+        "Content that’s not within the scope of the accessibility regulations",
+        "What we’re doing to improve accessibility",
+        "Preparation of this accessibility statement",
+    ]
+    assert [heading for heading in headings if heading in sample] == sample
+    page = text_of(client.get("/accessibility/"))
+    assert "partially compliant with the Web Content Accessibility Guidelines version 2.2" in page
+    # What is tested, as the suite tests it.
+    assert "axe-core 4.14" in page
+    assert "WCAG 2.0, 2.1 and 2.2 level A and AA" in page
+    assert "1280 pixels wide and again 320 pixels wide" in page
+    # What is known not to meet WCAG 2.2 AA.
+    assert "1.4.10 (reflow)" in page
+    assert "the staff home page" in page and "the staff list of agreements" in page
+    assert "This statement was prepared on 6 December 2026." in page
