@@ -526,7 +526,10 @@ def _settings_text(name: str, result: SroiResult, factor: Decimal) -> str:
     for row in result.rows:
         before = getattr(row.assumptions, name)
         after = _moved(name, before, factor)
-        text = f"{after} years" if name == "duration_years" else _percent_text(after)
+        if name == "duration_years":
+            text = f"{after} year{'' if after == 1 else 's'}"
+        else:
+            text = _percent_text(after)
         if text not in values:
             values.append(text)
     return ", ".join(values)

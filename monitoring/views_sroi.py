@@ -44,22 +44,23 @@ class SroiView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         base = self.base_result()
-        form = SroiAssumptionsForm(self.request.GET, result=base)
         result = base
-        if self.request.GET and form.is_valid():
-            result = sroi.calculate(
-                subject=base.subject,
-                investment=base.investment,
-                inputs=base.inputs,
-                unvalued=base.unvalued,
-                assumptions=form.assumptions(),
-            )
-        rows = sroi.sensitivity(result)
-        changed = result.assumptions != base.assumptions
+        form = None
+        if base.rows:  # with nothing to value there is nothing to change
+            form = SroiAssumptionsForm(self.request.GET, result=base)
+            if self.request.GET and form.is_valid():
+                result = sroi.calculate(
+                    subject=base.subject,
+                    investment=base.investment,
+                    inputs=base.inputs,
+                    unvalued=base.unvalued,
+                    assumptions=form.assumptions(),
+                )
+        rows = sroi.sensitivity(result) if result.total_present_value > 0 else []
         return super().get_context_data(
             result=result,
             base=base,
-            changed=changed,
+            changed=result.assumptions != base.assumptions,
             form=form,
             sensitivity=rows,
             chart=tornado_chart(rows=rows, base_ratio=result.ratio) if rows else None,

@@ -489,6 +489,23 @@ def test_an_agreement_with_no_accepted_returns_is_worth_nothing_yet(client, offi
     # People supported is valued by the shipped illustrative proxy: 0 people, £0.
     assert "£0.00</strong> of social value" in html
     assert "Some financial proxies here are illustrative" in html
+    assert 'id="sensitivity"' not in html  # nothing valued: nothing to be sensitive to
+
+
+def test_with_nothing_to_value_there_is_nothing_to_change(client, officer):
+    made = agreement_in_delivery(months=12)
+    SuccessMeasureProxy.objects.all().delete()
+    client.force_login(officer)
+
+    response = client.get(f"/staff/agreements/{made.agreement.pk}/sroi/?discount_rate=abc")
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "nothing can be valued yet" in html
+    assert "People supported: 0 people" in html
+    assert "There is a problem" not in html
+    assert 'id="assumptions"' not in html
+    assert "There is no ratio" not in html  # the award is there: the ratio is £0.00
 
 
 def test_the_performance_page_links_to_sroi(client, officer, worked):
