@@ -1,7 +1,7 @@
 from django.urls import path
 
 from commissioning import views
-from commissioning.views import options, plans, specifications, thread
+from commissioning.views import framework_periods, options, plans, specifications, thread
 
 urlpatterns = [
     # Public: the framework, and published Commissioning Plans.
@@ -22,6 +22,17 @@ urlpatterns = [
         "staff/thread/evidence/<int:pk>/",
         thread.EvidenceThreadView.as_view(),
         name="thread_evidence",
+    ),
+    # Administrators: the framework's periods.
+    path(
+        "staff/framework/periods/",
+        framework_periods.FrameworkPeriodListView.as_view(),
+        name="framework_periods",
+    ),
+    path(
+        "staff/framework/periods/new/",
+        framework_periods.FrameworkPeriodStartView.as_view(),
+        name="framework_period_start",
     ),
     # Staff: commissions and their lifecycle.
     path("staff/", views.StaffDashboardView.as_view(), name="staff_home"),

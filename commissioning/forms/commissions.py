@@ -10,6 +10,7 @@ from commissioning.models import (
     Sector,
     Stage,
 )
+from commissioning.selectors.framework_periods import framework_of_commission
 from core.forms import BaseModelForm, DayMonthYearField, MoneyField, TransitionForm
 from core.models import User
 from core.roles import Role
@@ -104,6 +105,11 @@ class CommissionForm(BaseModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["lead_officer"].queryset = officers()
+        # The priorities and themes of the framework period the commission is opened in.
+        framework = framework_of_commission(commission=self.instance)
+        if framework is not None:
+            for name in ("priorities", "themes"):
+                self.fields[name].queryset = self.fields[name].queryset.filter(framework=framework)
         self.fields["period_start"].error_messages["required"] = "Enter the start of the period"
         self.fields["period_end"].error_messages["required"] = "Enter the end of the period"
         self.helper.layout = Layout(

@@ -13,6 +13,7 @@ from commissioning.models import (
     Option,
     OptionScore,
 )
+from commissioning.selectors.framework_periods import framework_of_commission
 
 MAX_SCORE = 5
 
@@ -76,9 +77,14 @@ def options_commission_get(*, pk: int) -> Commission:
     return Commission.objects.select_related("sector").get(pk=pk)
 
 
-def option_criteria_list() -> list[CoreCriterion]:
-    """The core criteria options are scored against: the current framework's, in order."""
-    framework = Framework.objects.current()
+def option_criteria_list(*, commission: Commission | None = None) -> list[CoreCriterion]:
+    """The core criteria options are scored against, in order: those of the framework period
+    the commission was opened in (the current framework's when no commission is given)."""
+    framework = (
+        framework_of_commission(commission=commission)
+        if commission is not None
+        else Framework.objects.current()
+    )
     criteria = CoreCriterion.objects.order_by("order", "name")
     if framework is not None:
         criteria = criteria.filter(framework=framework)
@@ -130,7 +136,7 @@ def options_appraisal_get(*, commission: Commission) -> OptionsAppraisal:
     Three queries (framework, criteria, options with their scores in one more) however
     many options there are.
     """
-    criteria = option_criteria_list()
+    criteria = option_criteria_list(commission=commission)
     options = Option.objects.filter(commission=commission).prefetch_related("scores")
     appraisals = [option_appraise(option=option, criteria=criteria) for option in options]
     rows = [

@@ -94,7 +94,8 @@ class OptionFormMixin(OptionsOpenMixin):
     template_name = "commissioning/option_form.html"
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "criteria": selectors.option_criteria_list()}
+        criteria = selectors.option_criteria_list(commission=self.get_object())
+        return {**super().get_form_kwargs(), "criteria": criteria}
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(commission=self.get_object(), **kwargs)
@@ -159,7 +160,7 @@ class OptionRecommendView(OptionMixin, ObjectPermissionRequiredMixin, OptionsOpe
 
     def get_context_data(self, **kwargs):
         option = self.get_option()
-        criteria = selectors.option_criteria_list()
+        criteria = selectors.option_criteria_list(commission=option.commission)
         return super().get_context_data(
             commission=option.commission,
             option=option,
