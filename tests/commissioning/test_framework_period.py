@@ -176,3 +176,10 @@ def test_the_period_form_says_what_is_wrong(client, administrator):
     )
     assert "The first year must be after 2012" in response.content.decode()
     assert Framework.objects.count() == 1
+
+
+def test_administrators_find_the_periods_on_the_staff_page(client, administrator, officer):
+    client.force_login(administrator)
+    assert reverse("framework_periods") in client.get(reverse("staff_home")).content.decode()
+    client.force_login(officer)
+    assert reverse("framework_periods") not in client.get(reverse("staff_home")).content.decode()
