@@ -37,5 +37,4 @@ urlpatterns = [
         name="commission_next_cycle",
     ),
     path("staff/lessons/", views.LessonsLibraryView.as_view(), name="lessons"),
-    path("staff/lessons/<int:pk>/remove/", views.LessonRemoveView.as_view(), name="lesson_remove"),
 ]

@@ -11,11 +11,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.functional import cached_property
-from django.views import View
 from django.views.generic import FormView, ListView
 
 from commissioning.models import Commission
-from core.forms import form_errors_add
+from core.forms import form_errors_add, submitted_id
 from core.mixins import FilterQueryMixin, object_access_check
 from monitoring import evaluation_rules  # noqa: F401  (registers the rules)
 from monitoring import evaluation_selectors as selectors
@@ -27,7 +26,7 @@ from monitoring.evaluation_forms import (
     LessonForm,
     NextCycleForm,
 )
-from monitoring.models import Lesson, Recommendation
+from monitoring.models import Recommendation
 from procurement import rules as procurement_rules
 from procurement.models import Agreement, AgreementState
 from procurement.selectors import agreements as agreement_selectors
@@ -232,6 +231,8 @@ class EvaluationPageMixin(EvaluationMixin, FormView):
 
     def post(self, request, *args, **kwargs):
         _require("monitoring.evaluate", request.user, self.subject, "Only officers evaluate")
+        if "remove" in request.POST:
+            return self.lesson_remove(submitted_id(request.POST, "remove"))
         if not self.is_open:
             messages.error(request, "This cannot be evaluated at this stage")
             return redirect(self.evaluation_url())
@@ -239,6 +240,19 @@ class EvaluationPageMixin(EvaluationMixin, FormView):
             messages.error(request, "The evaluation is complete and can no longer be changed")
             return redirect(self.evaluation_url())
         return super().post(request, *args, **kwargs)
+
+    def lesson_remove(self, pk: int):
+        """Take lesson `pk` out of this evaluation (the Remove button's value)."""
+        lesson = self.evaluation.lessons.filter(pk=pk).first() if self.evaluation else None
+        if lesson is None:
+            raise Http404("No such lesson in this evaluation")
+        try:
+            services.lesson_remove(lesson=lesson)
+        except ValidationError as error:
+            messages.error(self.request, " ".join(error.messages))
+        else:
+            messages.success(self.request, "Lesson removed")
+        return redirect(self.evaluation_url())
 
     def form_valid(self, form):
         complete = "complete" in self.request.POST
@@ -357,30 +371,6 @@ class AgreementLessonAddView(_AgreementSubject, LessonAddMixin):
 
 class CommissionLessonAddView(_CommissionSubject, LessonAddMixin):
     pass
-
-
-class LessonRemoveView(LoginRequiredMixin, View):
-    """Take a lesson out of an evaluation that is not complete (POST only)."""
-
-    http_method_names = ["post"]
-
-    def post(self, request, pk):
-        _require("monitoring.evaluate", request.user, None, "Only officers evaluate")
-        lesson = (
-            Lesson.objects.select_related("agreement_evaluation", "commission_evaluation")
-            .filter(pk=pk)
-            .first()
-        )
-        if lesson is None:
-            raise Http404("No such lesson")
-        back = lesson.evaluation.get_absolute_url()
-        try:
-            services.lesson_remove(lesson=lesson)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, "Lesson removed")
-        return redirect(back)
 
 
 class LessonsLibraryView(LoginRequiredMixin, FilterQueryMixin, ListView):

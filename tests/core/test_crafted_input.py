@@ -103,6 +103,9 @@ READS: dict[str, tuple[str, ...]] = {
     "monitoring:staff_returns": ("show",),
     "monitoring:return_evidence": ("remove",),
     "monitoring:portfolio": ("format",),
+    "monitoring:agreement_evaluation": ("complete", "remove"),
+    "monitoring:commission_evaluation": ("complete", "remove"),
+    "monitoring:end_of_grant_report": ("draft",),
     "monitoring:portfolio_payments": ("show",),
 }
 EVERY_PAGE = ("page", "sort", "order")

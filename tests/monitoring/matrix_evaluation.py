@@ -12,7 +12,7 @@ from providers.models import Membership
 from tests.factories import CommissionFactory
 from tests.matrix import SIGN_IN, Row, only
 from tests.monitoring.factories import agreement_in_delivery
-from tests.monitoring.factories_evaluation import commission_put, evaluation_completed
+from tests.monitoring.factories_evaluation import commission_put, evaluation_completed, priority
 
 READERS = ("officer", "approver", "admin")
 STAFF = only(*READERS, others=403)
@@ -38,26 +38,20 @@ def agreement(path: str, *, own: bool = False):
     return build
 
 
-def commission(path: str, *, state: str = "review", completed: bool = False):
+def commission(path: str, *, state: str = "review", completed: bool = False, lesson: bool = False):
     def build(user):
         made = CommissionFactory()
         made = commission_put(made, "review")
         if completed:
             evaluation_completed(made, user=made.lead_officer)
+        elif lesson:
+            services.lesson_add(
+                user=made.lead_officer, commission=made, text="A lesson", priority=priority()
+            )
         made = commission_put(made, state)
         return path.format(pk=made.pk)
 
     return build
-
-
-def lesson_remove(user):
-    made = commission_put(CommissionFactory(), "review")
-    from tests.monitoring.factories_evaluation import priority
-
-    lesson = services.lesson_add(
-        user=made.lead_officer, commission=made, text="A lesson", priority=priority()
-    )
-    return f"/staff/lessons/{lesson.pk}/remove/"
 
 
 ROWS = [
@@ -102,6 +96,11 @@ ROWS = [
         STAFF_NOT_PROVIDER,
     ),
     Row(
+        "monitoring:commission_evaluation with a lesson to remove",
+        commission("/staff/commissions/{pk}/evaluation/", lesson=True),
+        STAFF_NOT_PROVIDER,
+    ),
+    Row(
         "monitoring:commission_evaluation closed",
         commission("/staff/commissions/{pk}/evaluation/", state="closed", completed=True),
         STAFF_NOT_PROVIDER,
@@ -115,11 +114,5 @@ ROWS = [
         "monitoring:commission_next_cycle",
         commission("/staff/commissions/{pk}/next-cycle/", state="closed", completed=True),
         OFFICER_ONLY,
-    ),
-    Row(
-        "monitoring:lesson_remove",
-        lesson_remove,
-        {**only(others=403), "officer": 302},
-        method="post",
     ),
 ]

@@ -212,3 +212,17 @@ def test_with_the_sroi_module_an_evaluation_saves():
     )
     evaluation.refresh_from_db()
     assert isinstance(evaluation.sroi_assumptions, dict)
+
+
+def test_an_officer_removes_a_lesson_until_the_evaluation_is_complete(client):
+    made = delivered()
+    lesson = services.lesson_add(
+        user=made.officer, agreement=made.agreement, text="Too early to tell", priority=priority()
+    )
+    client.force_login(made.officer)
+    url = reverse("monitoring:agreement_evaluation", args=[made.agreement.pk])
+    assert client.post(url, {"remove": "abc"}).status_code == 400
+    assert client.post(url, {"remove": "999999"}).status_code == 404
+    page = client.post(url, {"remove": str(lesson.pk)}, follow=True).content.decode()
+    assert "Lesson removed" in page
+    assert not Lesson.objects.filter(pk=lesson.pk).exists()
