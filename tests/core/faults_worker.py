@@ -8,7 +8,8 @@ them:
   another worker after `visibility_timeout` (an hour by default): here 3 seconds, looked
   for every second.
 - The outbox waits a minute before it tries an interrupted task again
-  (core.outbox.FIRST_RETRY_AFTER): here a second.
+  (core.outbox.FIRST_RETRY_AFTER; until then a task handed back by Celery finds nothing due
+  and Celery beat's drain does it once it is): here it does not wait.
 """
 
 import datetime as dt
@@ -47,7 +48,7 @@ def main(argv: list[str]) -> None:
     from config.celery_app import app
     from core import outbox
 
-    outbox.FIRST_RETRY_AFTER = dt.timedelta(seconds=1)
+    outbox.FIRST_RETRY_AFTER = dt.timedelta(0)
     app.conf.broker_transport_options = {
         **(app.conf.broker_transport_options or {}),
         "visibility_timeout": 3,

@@ -43,16 +43,18 @@ def _wait_for(check, what: str) -> None:
 
 @pytest.fixture
 def start_worker(real_redis, tmp_path):  # noqa: F811
-    """Starts `celery worker --pool=solo` processes on the test database and the real Redis,
-    each writing the emails it sends under tmp_path/mail; stops them all at the end."""
+    """Starts `celery worker` processes (`--pool=solo` unless told) on the test database and
+    the real Redis, each writing the emails it sends under tmp_path/mail; stops them all at
+    the end."""
     started = []
 
-    def start(name: str) -> subprocess.Popen:
+    def start(name: str, pool: str = "solo") -> subprocess.Popen:
         log = (tmp_path / f"worker_{name}.log").open("w")
         process = subprocess.Popen(
             [
                 *(sys.executable, "-m", "tests.core.faults_worker"),
-                *("--pool=solo", "--loglevel=INFO", f"--hostname={name}-{uuid.uuid4().hex[:8]}@%h"),
+                *(f"--pool={pool}", "--concurrency=1", "--loglevel=INFO"),
+                f"--hostname={name}-{uuid.uuid4().hex[:8]}@%h",
                 *("--without-gossip", "--without-mingle", "--without-heartbeat"),
             ],
             cwd=django_settings.BASE_DIR,
@@ -130,3 +132,40 @@ def test_a_worker_killed_mid_task_leaves_it_to_the_next_worker_which_does_it_onc
         # Nothing is left for the drain to do.
         drained = outbox_drain(dispatch=True)
         assert (drained.tasks, drained.emails) == (0, 0)
+
+
+def test_a_worker_process_killed_mid_task_is_replaced_and_the_task_done_once(
+    start_worker,
+    real_redis,  # noqa: F811
+    tmp_path,
+):
+    """The usual pool (prefork): the process running the task dies (the kernel's out-of-memory
+    killer, say). The worker hands the task back (CELERY_TASK_REJECT_ON_WORKER_LOST, with
+    late acknowledgement), starts a new process, and that does the work, once. Acknowledged
+    early, or not handed back, the task would be lost (until the outbox's drain)."""
+    signals = tmp_path / "signals"
+    signals.mkdir()
+    (signals / "hang").touch()
+    mail = tmp_path / "mail"
+
+    worker = start_worker("prefork", pool="prefork")
+    with broker_at(real_redis):
+        row = outbox_enqueue(task=welcome_email_send, args=["new.member@example.org", str(signals)])
+        _wait_for((signals / "started").exists, "the worker's process to start the task")
+        child = int((signals / "started").read_text())
+        assert child != worker.pid
+        os.kill(child, signal.SIGKILL)
+
+        def done() -> bool:
+            row.refresh_from_db()
+            return row.status == OutboxTask.Status.DONE and len(sent_emails(mail)) >= 1
+
+        _wait_for(done, "the worker's new process to do the task and send the email")
+        time.sleep(2)  # anything done twice would show now
+
+        assert worker.poll() is None  # the worker itself carried on
+        assert row.attempts == 2
+        assert sent_emails(mail) == [("new.member@example.org", "Welcome to the portal")]
+        assert list(Email.objects.values_list("to", "status", "attempts")) == [
+            ("new.member@example.org", Email.Status.SENT, 1)
+        ]
