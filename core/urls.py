@@ -1,6 +1,7 @@
 from django.urls import path
 
 from core import notification_views, sitemaps, views
+from core.views_search import SearchView
 
 urlpatterns = [
     path("sitemap.xml", sitemaps.sitemap, name="sitemap"),
@@ -31,4 +32,5 @@ urlpatterns = [
         views.StaticPageView.as_view(template_name="pages/cookies.html"),
         name="cookies",
     ),
+    path("search/", SearchView.as_view(), name="search"),
 ]

@@ -226,7 +226,8 @@ def test_provider_registers_is_verified_asks_bids_with_a_partner_and_submits(
     provider.wait_for_url("**/partners/")
     axe(provider)
     provider.get_by_label("Organisation name or org-id").fill("Carnforth")
-    provider.get_by_role("button", name="Search").click()
+    # The page's own search, not the portal's search box in the navigation.
+    provider.get_by_role("main").get_by_role("button", name="Search").click()
     provider.wait_for_url("**/partners/?q=Carnforth")
     provider.get_by_label(PARTNER).check()
     provider.get_by_label("Their role in the consortium").fill(

@@ -1,0 +1,91 @@
+"""One search on PostgreSQL: full-text search with English stemming, ranked with the title
+weighted above the body, snippets from ts_headline. Skipped on other databases (CI runs the
+suite on PostgreSQL)."""
+
+import re
+
+import pytest
+from django.db import connection
+
+from core.search import PUBLIC_SOURCES, search, uses_full_text
+from tests.factories import PlanFactory, SpecificationFactory
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="full-text search needs PostgreSQL"
+    ),
+]
+
+URL = "/search/"
+
+
+def _titles(response) -> list[str]:
+    html = response.content.decode()
+    titles = re.findall(r'<h3 class="govuk-heading-s[^"]*">\s*<a [^>]*>(.*?)</a>', html, re.S)
+    return [re.sub(r"</?mark>", "", title).strip() for title in titles]
+
+
+@pytest.fixture
+def advocacy():
+    """'Advocacy' in one specification's title; in the other's description, twice, so only
+    the weighting can put the title match first."""
+    in_body = SpecificationFactory(
+        title="Money and benefits help",
+        summary="Advocacy at benefit appeal hearings, and advocacy with landlords.",
+    )
+    in_title = SpecificationFactory(
+        title="Independent advocacy", summary="Help for people who find it hard to be heard."
+    )
+    PlanFactory(state="published", specifications=[in_body, in_title])
+    return in_title, in_body
+
+
+def test_the_search_is_full_text():
+    assert uses_full_text()
+
+
+def test_a_title_match_ranks_above_a_body_match(client, advocacy):
+    response = client.get(URL, {"q": "advocacy", "type": "specifications"})
+
+    assert _titles(response) == ["Independent advocacy", "Money and benefits help"]
+
+
+def test_stemming_finds_advocacy_for_advocate(client, advocacy):
+    for query in ("advocate", "advocates", "advocating", "Advocacy"):
+        assert _titles(client.get(URL, {"q": query})) == [
+            "Independent advocacy",
+            "Money and benefits help",
+        ], query
+
+
+def test_english_stemming_finds_other_forms(client):
+    specification = SpecificationFactory(
+        title="Lunch clubs", summary="Volunteers running weekly lunch clubs in villages."
+    )
+    PlanFactory(state="published", specifications=[specification])
+
+    for query in ("volunteer", "volunteering", "run", "village"):
+        response = client.get(URL, {"q": query, "type": "specifications"})
+        assert _titles(response) == ["Lunch clubs"], query
+
+
+def test_the_snippet_is_ts_headline_with_the_match_marked(client, advocacy):
+    html = client.get(URL, {"q": "appeal"}).content.decode()
+
+    assert "<mark>appeal</mark>" in html
+    assert "Advocacy at benefit <mark>appeal</mark> hearings" in html
+
+
+def test_the_ranked_query_is_weighted_by_field(advocacy):
+    specifications = next(source for source in PUBLIC_SOURCES if source.key == "specifications")
+    ranked = list(specifications.ranked(["advoc"]))
+
+    assert [row.title for row in ranked] == ["Independent advocacy", "Money and benefits help"]
+    assert ranked[0].search_rank > ranked[1].search_rank
+
+
+def test_a_query_of_stop_words_and_symbols_finds_nothing_and_breaks_nothing(client, advocacy):
+    results = search(user=None, query="the of & | ! :* ( ) '", kind="")
+    assert results.total == 0
+    assert client.get(URL, {"q": "\x00 & advocacy | !"}).status_code == 200
