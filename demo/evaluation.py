@@ -53,7 +53,13 @@ from demo.opportunities import _balance_weights
 from demo.plan import ELIGIBLE_VCFS, DemoSpecification, _specification
 from engagement.models import EvidenceItem, Gap
 from monitoring import evaluation_services as services
-from monitoring.models import CycleCarryForward, NextCycleKind
+from monitoring.models import (
+    AgreementEvaluation,
+    CommissionEvaluation,
+    CycleCarryForward,
+    Lesson,
+    NextCycleKind,
+)
 from procurement.models import FundingType, Opportunity, OpportunityState
 from procurement.services.agreements import months_add
 from procurement.services.opportunities import _next_reference as opportunity_reference_next
@@ -301,6 +307,23 @@ def _evaluate(*, commission: Commission, agreement, officer: User, member: User)
         user=officer,
         reason="Evaluated; recommissioned as community hubs in three areas.",
     )
+    _date(commission=commission, agreement=agreement)
+
+
+def _date(*, commission: Commission, agreement) -> None:
+    """Date the end of the pilot to when it happened in the story: the report a fortnight
+    after the agreement ended, the evaluations and lessons a month after (never after now)."""
+    now = timezone.now() - dt.timedelta(minutes=5)
+    ended = timezone.make_aware(dt.datetime.combine(agreement.ends_on, dt.time(12)))
+    reported, evaluated = (
+        min(ended + dt.timedelta(days=14), now),
+        min(ended + dt.timedelta(days=30), now),
+    )
+    AgreementEvaluation.objects.filter(agreement=agreement).update(
+        report_sent_at=reported, completed_at=evaluated
+    )
+    CommissionEvaluation.objects.filter(commission=commission).update(completed_at=evaluated)
+    Lesson.objects.filter(commission=commission).update(created_at=evaluated)
 
 
 def _recommissioned(*, pilot: Commission, officer: User) -> None:
