@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.views.generic import FormView, TemplateView
 
 from commissioning.forms.framework_periods import FrameworkPeriodForm
@@ -44,12 +45,10 @@ class FrameworkPeriodStartView(AdministratorMixin, FormView):
         current = framework_current_get()
         if current is None:
             return {}
+        # The year after the period in force ends, or this year if that has passed.
+        start = max(current.period_end + 1, timezone.localdate().year)
         length = current.period_end - current.period_start
-        return {
-            "title": current.title,
-            "period_start": current.period_end + 1,
-            "period_end": current.period_end + 1 + length,
-        }
+        return {"title": current.title, "period_start": start, "period_end": start + length}
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(current=framework_current_get(), **kwargs)

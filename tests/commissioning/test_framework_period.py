@@ -146,7 +146,9 @@ def test_an_administrator_starts_a_new_period_from_the_staff_pages(client, admin
     assert "2012 to 2015" in page and "In force" in page
 
     form = client.get(reverse("framework_period_start"))
-    assert form.context["form"].initial["period_start"] == 2016  # after the period in force
+    # The 2012 to 2015 period has passed: the new one is offered from this year (the clock's).
+    assert form.context["form"].initial["period_start"] == 2026
+    assert form.context["form"].initial["period_end"] == 2029
 
     response = client.post(
         reverse("framework_period_start"),
