@@ -274,3 +274,41 @@ def test_thread_queries_stay_flat_from_5_to_50_agreements(client, officer, threa
     _agreements(funded, 49, start=4)
     with_50 = [_queries(client, url) for url in urls]
     assert with_5 == with_50
+
+
+# --- Social Return on Investment ---------------------------------------------------------------
+
+
+def test_the_saved_sroi_of_a_completed_evaluation_is_on_the_thread(client, officer, thread):
+    """The figure the evaluation saved (with its assumptions), not one worked out again; the
+    public reads it once the commission is closed."""
+    from monitoring.models_evaluation import AgreementEvaluation, CommissionEvaluation
+
+    commission = thread["funded"].commission
+    CommissionEvaluation.objects.create(
+        commission=commission, sroi_ratio=Decimal("3.42"), completed_at=timezone.now()
+    )
+    AgreementEvaluation.objects.create(
+        agreement=thread["agreement"], sroi_ratio=Decimal("2.85"), completed_at=timezone.now()
+    )
+    client.force_login(officer)
+    page = _page(client, thread["url"])
+    assert "£3.42 of social, economic and environmental value for every £1 invested" in page
+    assert "SROI £2.85 : £1" in page
+    client.logout()
+    assert "£3.42" not in _page(client, thread["url"])  # still in delivery
+    commission.__dict__["state"] = "closed"
+    commission.save()
+    page = _page(client, thread["url"])
+    assert "£3.42 of social, economic and environmental value" in page
+    assert "£2.85" not in page  # one agreement's figure is for officers
+
+
+def test_an_unfinished_evaluation_shows_no_sroi(client, officer, thread):
+    from monitoring.models_evaluation import CommissionEvaluation
+
+    CommissionEvaluation.objects.create(
+        commission=thread["funded"].commission, sroi_ratio=Decimal("3.42")
+    )
+    client.force_login(officer)
+    assert "£3.42" not in _page(client, thread["url"])
