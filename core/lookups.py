@@ -9,7 +9,9 @@ Registered for every IntegerField (ids included) in CoreConfig.ready().
 
 import copy
 
-from django.db.models import IntegerField
+from django.core.exceptions import EmptyResultSet
+from django.db.models import ForeignObject, IntegerField
+from django.db.models.fields.related_lookups import RelatedExact
 from django.db.models.lookups import In
 
 
@@ -32,5 +34,23 @@ class IntegerFieldIn(In):
         return super().process_rhs(compiler, connection)
 
 
+class RelatedExactWithinRange(RelatedExact):
+    """`filter(opportunity_id=99999999999999999999)` finds no rows, as Django answers for
+    an integer field's own `exact`, instead of raising OverflowError (SQLite) from a URL
+    such as /assessment/opportunities/<a 25-digit number>/declare/."""
+
+    def process_rhs(self, compiler, connection):
+        value = self.rhs
+        target = getattr(self.lhs.output_field, "target_field", None)
+        if isinstance(value, int) and not isinstance(value, bool) and target is not None:
+            kind = target.get_internal_type()
+            if kind in connection.ops.integer_field_ranges:
+                low, high = connection.ops.integer_field_range(kind)
+                if (low is not None and value < low) or (high is not None and value > high):
+                    raise EmptyResultSet
+        return super().process_rhs(compiler, connection)
+
+
 def register() -> None:
     IntegerField.register_lookup(IntegerFieldIn)
+    ForeignObject.register_lookup(RelatedExactWithinRange)
