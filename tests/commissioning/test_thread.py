@@ -57,6 +57,10 @@ def _unapproved_award(funded, amount: str = "9000") -> AwardDecision:
 
 @pytest.fixture
 def thread():
+    return thread_made()
+
+
+def thread_made() -> dict:
     """A commission with evidence, a gap, a recommended option, a specification in a
     published plan (and in a draft one), an approved award whose agreement has an accepted
     return, and a recommendation not yet approved."""
