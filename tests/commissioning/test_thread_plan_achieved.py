@@ -82,3 +82,10 @@ def test_plan_page_queries_stay_flat_from_5_to_50_agreements(client):
     with_5 = queries()
     add(50, start=5)
     assert queries() == with_5
+
+
+def test_every_specification_of_a_published_plan_links_to_its_thread(client):
+    funded = funded_commission()
+    page = client.get(_plan_url(funded)).content.decode()
+    assert f"/thread/specifications/{funded.specification.pk}/" in page
+    assert client.get(f"/thread/specifications/{funded.specification.pk}/").status_code == 200
