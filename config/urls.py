@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
@@ -5,6 +6,8 @@ from core import views as core_views
 
 admin.site.site_header = "Commissioning portal administration"
 admin.site.site_title = "Commissioning portal administration"
+# The admin signs people in through allauth's page, so two-factor sign-in applies there too.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),

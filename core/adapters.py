@@ -70,6 +70,18 @@ class AccountAdapter(DefaultAccountAdapter):
         )
         email_message_queue(message=message, template=template_prefix)
 
+    def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
+        """Two-factor settings (setting up the app as staff must at their first sign-in, then
+        seeing the recovery codes) do not ask for the password again within 5 minutes of
+        signing in or confirming it (core.reauthentication); later they do."""
+        if app == "allauth.mfa":
+            from core.reauthentication import recently_authenticated
+
+            request = allauth_context.request
+            if request is not None and recently_authenticated(request):
+                return False
+        return super().is_reauthentication_required(app=app, **kwargs)
+
     def clean_password(self, password, user=None):
         try:
             return super().clean_password(password, user=user)

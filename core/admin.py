@@ -5,6 +5,7 @@ from django.contrib import admin, messages
 from django.utils import timezone
 from django.utils.text import Truncator
 
+from core import admin_users  # noqa: F401  (people's accounts and roles)
 from core.models import Email, OutboxTask
 from core.outbox import work_retry
 

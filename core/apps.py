@@ -9,3 +9,5 @@ class CoreConfig(AppConfig):
         from core import lookups
 
         lookups.register()
+
+        from core import sessions  # noqa: F401  (signs a deactivated account out everywhere)

@@ -6,7 +6,9 @@ import pytest
 import time_machine
 from django.apps import apps
 from django.conf import settings
+from django.contrib.auth.signals import user_logged_in
 from django.contrib.sites.models import Site
+from django.dispatch import receiver
 
 from commissioning import reference_data
 from core.roles import Role, roles_ensure
@@ -53,6 +55,24 @@ def clock():
     its own says `clock.move_to(timezone.now(), tick=True)`."""
     with time_machine.travel(FROZEN_NOW, tick=False) as traveller:
         yield traveller
+
+
+@receiver(user_logged_in, dispatch_uid="tests_force_login_records_sign_in")
+def _force_login_records_sign_in(sender, request, user, **kwargs):
+    """`client.force_login` stands for signing in through the pages just now: allauth's record
+    of that sign-in (password, and the code for someone with an authenticator) goes in the
+    session as a real sign-in leaves it, so the actions that ask someone to confirm who they
+    are (core.reauthentication) go ahead within 5 minutes of it, as they would for a person.
+    Two-factor sign-in itself: staff made by the factories have an authenticator (tests/mfa.py).
+    Only the test client's own login request (no path) is touched, never a real sign-in."""
+    if request is None or request.path or "REQUEST_METHOD" in request.META:
+        return
+    from allauth.account.internal.flows.login import record_authentication
+    from allauth.mfa.models import Authenticator
+
+    record_authentication(request, user, method="password", email=user.email)
+    if Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        record_authentication(request, user, method="mfa", type="totp")
 
 
 # The people the permission matrix asks about: None is the public.

@@ -10,7 +10,7 @@ from django.utils.text import slugify
 
 from commissioning.models import CorporatePriority, Sector
 from core.models import User
-from core.roles import Role
+from core.roles import STAFF_ROLES, Role
 from providers.models import Membership
 
 
@@ -38,6 +38,17 @@ class UserFactory(factory.django.DjangoModelFactory):
             return
         for role in extracted:
             self.groups.add(Group.objects.get(name=Role(role).value))
+
+    @factory.post_generation
+    def mfa(self, create, extracted, **kwargs):
+        """Staff have set up two-factor sign-in, as the portal makes them (tests/mfa.py):
+        `mfa=False` for one who has not yet, `mfa=True` for a provider who has."""
+        if not create or extracted is False:
+            return
+        if extracted or self.is_staff or self.groups.filter(name__in=STAFF_ROLES).exists():
+            from tests.mfa import authenticator_give
+
+            authenticator_give(self)
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):

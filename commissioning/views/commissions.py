@@ -10,6 +10,7 @@ from commissioning import selectors, services
 from commissioning.forms import CommissionForm, CommissionTransitionForm, DashboardFilterForm
 from commissioning.models import Commission, Stage
 from core.mixins import ObjectPermissionRequiredMixin, StaffRequiredMixin
+from core.reauthentication import ReauthenticateBeforeMixin
 from core.transition_views import TransitionConfirmView
 
 
@@ -100,7 +101,9 @@ class CommissionUpdateView(CommissionMixin, ObjectPermissionRequiredMixin, FormV
         return redirect(commission)
 
 
-class CommissionTransitionView(CommissionMixin, LoginRequiredMixin, TransitionConfirmView):
+class CommissionTransitionView(
+    CommissionMixin, LoginRequiredMixin, ReauthenticateBeforeMixin, TransitionConfirmView
+):
     """Confirm and run one lifecycle action. Offered only when the state machine allows it;
     a crafted request for anything else gets 403 or a clear message, and nothing changes."""
 
@@ -111,6 +114,7 @@ class CommissionTransitionView(CommissionMixin, LoginRequiredMixin, TransitionCo
     changed_message = services.CommissionChanged.message
     changed_checked_first = True
     shown_errors = (services.CommissionChanged,)
+    reauthenticate_for = frozenset({"approve_awards"})
 
     def unavailable_message(self) -> str:
         return (

@@ -21,6 +21,7 @@ from django_fsm import TransitionNotAllowed
 
 from core.forms import form_errors_add
 from core.mixins import FilterQueryMixin, object_access_check
+from core.reauthentication import ReauthenticateBeforeMixin
 from core.rules import is_council_staff
 from core.transition_views import TransitionConfirmView
 from core.transitions import transition_checklist
@@ -592,7 +593,7 @@ class VariationDetailView(VariationMixin, TemplateView):
         )
 
 
-class VariationTransitionView(VariationMixin, TransitionConfirmView):
+class VariationTransitionView(VariationMixin, ReauthenticateBeforeMixin, TransitionConfirmView):
     """Confirm and make one decision on a variation: approve, do not approve (with
     reasons), or withdraw it."""
 
@@ -601,6 +602,7 @@ class VariationTransitionView(VariationMixin, TransitionConfirmView):
     reason_label = "Why is it not approved?"
     reason_message = "Enter why the variation is not approved"
     shown_errors = (services.VariationChanged,)
+    reauthenticate_for = frozenset({"approve"})
 
     def get_object(self) -> Variation:
         return self.variation

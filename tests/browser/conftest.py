@@ -84,5 +84,26 @@ def sign_in(page):
         page.get_by_label("Password").fill(password)
         page.get_by_role("button", name="Sign in").click()
         page.wait_for_load_state()
+        enter_sign_in_code(page, email)
 
     return sign_in_as
+
+
+def enter_sign_in_code(page, email: str) -> None:
+    """After the password, staff (and providers who chose it) are asked for the code from their
+    authenticator app: enter the one it shows now (tests/mfa.py). A code works once, so the
+    record that it was used in an earlier test at the same frozen moment is forgotten first,
+    as 30 seconds passing would forget it."""
+    if "/accounts/2fa/authenticate/" not in page.url:
+        return
+    from allauth.mfa.models import Authenticator
+    from django.core.cache import cache
+
+    from tests.mfa import totp_code_for
+
+    authenticator = Authenticator.objects.get(user__email=email, type=Authenticator.Type.TOTP)
+    code = totp_code_for(authenticator.user)
+    cache.delete(f"allauth.mfa.totp.used?user={authenticator.user_id}&code={code}")
+    page.get_by_label("Code").fill(code)
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_load_state()

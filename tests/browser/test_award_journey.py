@@ -19,6 +19,7 @@ from procurement.models import (
     Outcome,
 )
 from providers.models import Membership
+from tests.browser.conftest import enter_sign_in_code
 from tests.factories import OrganisationFactory, UserFactory
 from tests.procurement.factories_assessment import closed_opportunity, panel_member_add
 from tests.procurement.factories_bids import submitted_bid
@@ -43,6 +44,7 @@ def _sign_in(page, email):
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_load_state()
+    enter_sign_in_code(page, email)
     return page
 
 

@@ -9,6 +9,7 @@ import pytest
 from core.roles import Role
 from procurement.models import Bid, BidSubmission, Clarification
 from providers.models import Organisation
+from tests.browser.conftest import enter_sign_in_code
 from tests.factories import OrganisationFactory, UserFactory
 from tests.procurement.factories_bids import OpportunityFactory
 from tests.procurement.factories_opportunities import published_specification
@@ -33,6 +34,7 @@ def _sign_in(page, email):
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_load_state()
+    enter_sign_in_code(page, email)
     return page
 
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from monitoring.models import RagStatus, ReturnState
 from monitoring.reminders import reminders_send_due
 from procurement.services.agreements import months_add
+from tests.browser.conftest import enter_sign_in_code
 from tests.monitoring.factories import agreement_in_delivery, first_of_month
 from tests.procurement.factories_agreements import org_admin
 
@@ -40,6 +41,7 @@ def _sign_in(page, email, *, already_there: bool = False):
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_load_state()
+    enter_sign_in_code(page, email)
     return page
 
 

@@ -5,6 +5,7 @@ import pytest
 
 from commissioning.models import Area, CommissioningPlan
 from core.roles import Role
+from tests.browser.conftest import enter_sign_in_code
 from tests.commissioning.test_commission_lifecycle import _satisfy_understand
 from tests.factories import CommissionFactory, UserFactory
 
@@ -27,6 +28,7 @@ def _sign_in(context, email):
     page.get_by_label("Password").fill("a-long-test-password")
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_load_state()
+    enter_sign_in_code(page, email)
     return page
 
 

@@ -30,8 +30,9 @@ def _fresh_rate_limits():
 
 @pytest.fixture
 def verified_user():
-    """An officer whose email address is confirmed, as an administrator would set them up."""
-    user = UserFactory(roles=[Role.OFFICER], email="olive.officer@example.org")
+    """An officer whose email address is confirmed, as an administrator would set them up:
+    they set up two-factor sign-in after their first sign-in (tests/core/test_mfa.py)."""
+    user = UserFactory(roles=[Role.OFFICER], email="olive.officer@example.org", mfa=False)
     assert EmailAddress.objects.get(user=user).verified
     return user
 
