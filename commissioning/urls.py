@@ -8,6 +8,11 @@ urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("framework/", views.FrameworkView.as_view(), name="framework"),
     path("framework/glossary/", views.GlossaryView.as_view(), name="glossary"),
+    path(
+        "framework/periods/<slug:slug>/",
+        framework_periods.FrameworkPeriodView.as_view(),
+        name="framework_period",
+    ),
     path("plans/", plans.PublicPlanListView.as_view(), name="plan_public_list"),
     path("plans/<slug:slug>.pdf", plans.PlanPdfView.as_view(), name="plan_pdf"),
     path("plans/<slug:slug>/", plans.PublicPlanDetailView.as_view(), name="plan_public_detail"),

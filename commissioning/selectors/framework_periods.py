@@ -12,6 +12,22 @@ def frameworks_list() -> QuerySet[Framework]:
     return Framework.objects.order_by("-period_start", "-pk")
 
 
+def frameworks_earlier(*, framework: Framework | None) -> list[Framework]:
+    """The periods other than `framework`, latest first: their pages stay published."""
+    if framework is None:
+        return []
+    return list(
+        frameworks_list()
+        .exclude(pk=framework.pk)
+        .only("slug", "title", "period_start", "period_end")
+    )
+
+
+def framework_public_get(*, slug: str) -> Framework:
+    """Any period of the framework by its address (Framework.DoesNotExist if none)."""
+    return Framework.objects.get(slug=slug)
+
+
 def framework_priority_counts() -> dict[int, int]:
     """How many commissions name each framework's priorities, by framework."""
     rows = (

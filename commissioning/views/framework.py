@@ -3,6 +3,7 @@
 from django.views.generic import TemplateView
 
 from commissioning import selectors
+from commissioning.selectors.framework_periods import frameworks_earlier
 from commissioning.selectors.home import home_page
 
 
@@ -33,6 +34,7 @@ class FrameworkView(TemplateView):
         context["overview"] = (
             selectors.framework_overview_get(framework=framework) if framework else None
         )
+        context["other_periods"] = frameworks_earlier(framework=framework)
         return context
 
 

@@ -4,14 +4,16 @@ Commissions opened from then on use them; the old period's published record is k
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import FormView, TemplateView
 
 from commissioning.forms.framework_periods import FrameworkPeriodForm
+from commissioning.models import Framework
 from commissioning.selectors import framework_periods as selectors
-from commissioning.selectors.framework import framework_current_get
+from commissioning.selectors.framework import framework_current_get, framework_overview_get
 from commissioning.services.framework_periods import framework_period_start
 from core.forms import form_errors_add
 from core.mixins import ObjectPermissionRequiredMixin
@@ -65,3 +67,22 @@ class FrameworkPeriodStartView(AdministratorMixin, FormView):
             "themes and criteria before opening commissions in it.",
         )
         return redirect(reverse("framework_periods"))
+
+
+class FrameworkPeriodView(TemplateView):
+    """Any period of the framework, as it was published: an earlier period's page says it is
+    no longer in force and links to the one that is."""
+
+    template_name = "commissioning/framework.html"
+
+    def get_context_data(self, **kwargs):
+        try:
+            framework = selectors.framework_public_get(slug=self.kwargs["slug"])
+        except Framework.DoesNotExist as exc:
+            raise Http404("No such framework") from exc
+        return super().get_context_data(
+            framework=framework,
+            overview=framework_overview_get(framework=framework),
+            other_periods=selectors.frameworks_earlier(framework=framework),
+            **kwargs,
+        )

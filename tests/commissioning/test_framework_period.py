@@ -185,3 +185,15 @@ def test_administrators_find_the_periods_on_the_staff_page(client, administrator
     assert reverse("framework_periods") in client.get(reverse("staff_home")).content.decode()
     client.force_login(officer)
     assert reverse("framework_periods") not in client.get(reverse("staff_home")).content.decode()
+
+
+def test_an_earlier_period_stays_published_as_it_was(client):
+    old = _old()
+    _start_and_rename()
+    page = client.get(reverse("framework")).content.decode()
+    old_url = reverse("framework_period", kwargs={"slug": old.slug})
+    assert old_url in page
+    page = client.get(old_url).content.decode()
+    assert "This framework was in force from 2012 to 2015" in page
+    assert OLD_PRIORITY in page and NEW_PRIORITY not in page
+    assert client.get("/framework/periods/no-such-period/").status_code == 404
