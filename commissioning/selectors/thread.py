@@ -346,7 +346,9 @@ def specification_thread_get(*, pk: int, public: bool) -> CommissionThread:
     queryset = Specification.objects.all()
     if public:
         queryset = queryset.filter(plans__state__in=PUBLIC_PLAN_STATES)
-    commission_id = queryset.values_list("commission_id", flat=True).distinct().get(pk=pk)
+    commission_id = (
+        queryset.filter(pk=pk).values_list("commission_id", flat=True).order_by().distinct().get()
+    )
     threads = commission_threads(commission_ids=[commission_id], public=public, specification_id=pk)
     return threads[0]
 

@@ -210,9 +210,11 @@ def test_follow_the_thread_both_ways_on_the_demo(client):
     from core.roles import Role
     from demo.seed import demo_seed
     from engagement.models import EvidenceItem
+    from tests.mfa import authenticator_give
 
     demo_seed()
     officer = User.objects.filter(groups__name=Role.OFFICER.value).first()
+    authenticator_give(officer)  # staff sign in with two factors (core.mfa)
     specification = (
         Specification.objects.filter(plans__state="published", commission__gaps__isnull=False)
         .filter(commission__evidence_items__isnull=False)
