@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import SESSION_KEY, logout
+from django.contrib.auth.signals import user_logged_in
 from django.contrib.auth.views import redirect_to_login
 from django.contrib.sessions.models import Session
 from django.db.models.signals import post_save, pre_save
@@ -162,6 +163,13 @@ def sessions_end_for_user(*, user_id: int) -> int:
             session.delete()
             ended += 1
     return ended
+
+
+@receiver(user_logged_in, dispatch_uid="core_sessions_activity_starts")
+def _activity_starts_at_sign_in(sender, request, user, **kwargs):
+    """The idle clock starts when someone signs in."""
+    if request is not None and hasattr(request, "session"):
+        request.session[LAST_ACTIVITY_KEY] = time.time()
 
 
 @receiver(pre_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="core_sessions_was_active")

@@ -3,6 +3,7 @@
 Shared by the other demo modules (who asks the clarification, who belongs to the provider).
 """
 
+import time
 from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
@@ -10,7 +11,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 
 from core.models import User
-from core.roles import Role
+from core.roles import STAFF_ROLES, Role
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,28 @@ def demo_password() -> str:
     return settings.DEMO_PASSWORD
 
 
+def demo_totp_secret() -> str:
+    """The demo staff's shared authenticator setup key (DEMO_TOTP_SECRET): staff must sign in
+    with a code (core.mfa), so `demo_signins` prints this key and the code it gives now."""
+    return settings.DEMO_TOTP_SECRET
+
+
+def demo_totp_code() -> str:
+    """The code an authenticator app set up with the demo key shows now."""
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    return format_hotp_value(hotp_value(demo_totp_secret(), int(time.time()) // 30))
+
+
+def demo_authenticator_seed(user: User) -> None:
+    """Give a demo member of staff an authenticator app with the demo key, once."""
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        TOTP.activate(user, demo_totp_secret())
+
+
 def demo_users_seed() -> dict[Role, User]:
     """One person per role, email already verified, password from DEMO_PASSWORD."""
     users: dict[Role, User] = {}
@@ -82,5 +105,7 @@ def demo_users_seed() -> dict[Role, User]:
         EmailAddress.objects.update_or_create(
             user=user, email=person.email, defaults={"verified": True, "primary": True}
         )
+        if person.role in STAFF_ROLES:
+            demo_authenticator_seed(user)
         users[person.role] = user
     return users

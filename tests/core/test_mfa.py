@@ -98,9 +98,7 @@ def test_the_enrolment_pages_and_signing_out_stay_open(client):
     assert client.get("/static/js/session-timeout.js").status_code == 200
 
 
-def test_setting_up_the_app_shows_the_recovery_codes_then_the_portal_opens(
-    client, django_capture_on_commit_callbacks
-):
+def test_setting_up_the_app_shows_the_recovery_codes_then_the_portal_opens(client):
     person = UserFactory(roles=[Role.OFFICER], mfa=False, email="new.officer@example.org")
     client.force_login(person)
     response = client.get(ACTIVATE_URL)
@@ -114,13 +112,11 @@ def test_setting_up_the_app_shows_the_recovery_codes_then_the_portal_opens(
     assert "The code is not correct" in text_of(wrong)
     assert client.get("/staff/")["Location"] == ACTIVATE_URL
 
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(ACTIVATE_URL, {"code": totp_code(secret)})
+    response = client.post(ACTIVATE_URL, {"code": totp_code(secret)})
     assert response.status_code == 302
     assert response["Location"] == "/accounts/2fa/recovery-codes/"
     page = text_of(client.get(response["Location"]))
     assert "Your recovery codes" in page and "You have 10 of 10 codes left" in page
-    assert "Two-factor sign-in is on" in page
     assert Authenticator.objects.filter(user=person, type="totp").exists()
     assert client.get("/staff/").status_code == 200
 
@@ -183,3 +179,34 @@ def test_staff_cannot_turn_it_off_but_providers_can(client, officer):
     response = client.post("/accounts/2fa/totp/deactivate/")
     assert response.status_code == 302
     assert not Authenticator.objects.filter(user=provider, type="totp").exists()
+
+
+def test_demo_staff_sign_in_with_the_code_demo_signins_prints(client, settings):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from demo.people import demo_users_seed
+
+    demo_users_seed()
+    demo_users_seed()  # idempotent: still one authenticator each
+    out = StringIO()
+    call_command("demo_signins", stdout=out)
+    (code,) = re.findall(r"the code now: (\d{6})", out.getvalue())
+    assert settings.DEMO_TOTP_SECRET in out.getvalue()
+    assert Authenticator.objects.filter(type="totp").count() == 4  # staff, not the provider
+
+    response = client.post(
+        "/accounts/login/",
+        {"login": "officer@example.org", "password": settings.DEMO_PASSWORD},
+    )
+    assert response["Location"] == "/accounts/2fa/authenticate/"
+    response = client.post("/accounts/2fa/authenticate/", {"code": code})
+    assert response["Location"] == "/signed-in/"
+
+    client.post("/accounts/logout/")
+    response = client.post(
+        "/accounts/login/",
+        {"login": "provider@example.org", "password": settings.DEMO_PASSWORD},
+    )
+    assert response["Location"] == "/signed-in/"

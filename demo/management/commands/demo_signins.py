@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from demo.people import DEMO_PEOPLE, demo_password
+from demo.people import DEMO_PEOPLE, demo_password, demo_totp_code, demo_totp_secret
 
 
 class Command(BaseCommand):
@@ -17,6 +17,12 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  {person.email:<{width}}  {person.role.value}: {person.description}"
             )
+        self.stdout.write("")
+        self.stdout.write(
+            "Staff then enter a code from an authenticator app set up with the demo key "
+            f"{demo_totp_secret()} (the code now: {demo_totp_code()}; "
+            "run demo_signins again for a fresh one)"
+        )
         self.stdout.write("")
         self.stdout.write(f"Open {options['url']} and sign in at {options['url']}/accounts/login/")
         self.stdout.write("")
