@@ -57,7 +57,6 @@ THIRD_PARTY_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
-    "allauth.mfa",
     "axes",
     "csp",
 ]
@@ -83,9 +82,6 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    # Idle sessions end, deactivated accounts are signed out, staff must have two-factor sign-in.
-    "core.sessions.SessionSecurityMiddleware",
-    "core.mfa.MfaRequiredMiddleware",
     # Idle sessions end, deactivated accounts are signed out, staff must have two-factor sign-in.
     "core.sessions.SessionSecurityMiddleware",
     "core.mfa.MfaRequiredMiddleware",
@@ -175,26 +171,6 @@ ACCOUNT_FORMS = {  # nosec B105
     "reset_password_from_key": "core.forms.ResetPasswordKeyForm",
     "change_password": "core.forms.ChangePasswordForm",
 }
-
-ACCOUNT_FORMS["reauthenticate"] = "core.mfa_forms.PasswordReauthenticateForm"
-
-# Two-factor sign-in (django-allauth MFA): required for council staff (core.mfa), offered to
-# providers. An authenticator app (TOTP) with recovery codes; no passkeys yet.
-MFA_ADAPTER = "core.mfa.MFAAdapter"
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
-MFA_TOTP_ISSUER = SERVICE_NAME
-MFA_TOTP_TOLERANCE = 1  # a code from the 30 seconds before or after is accepted
-MFA_FORMS = {
-    "authenticate": "core.mfa_forms.AuthenticateForm",
-    "reauthenticate": "core.mfa_forms.CodeReauthenticateForm",
-    "activate_totp": "core.mfa_forms.ActivateTOTPForm",
-    "deactivate_totp": "core.mfa_forms.DeactivateTOTPForm",
-    "generate_recovery_codes": "core.mfa_forms.GenerateRecoveryCodesForm",
-}
-# Sessions end after this long without a request (core.sessions), with a warning shortly before.
-STAFF_SESSION_IDLE_MINUTES = env.int("STAFF_SESSION_IDLE_MINUTES", default=30)
-PROVIDER_SESSION_IDLE_MINUTES = env.int("PROVIDER_SESSION_IDLE_MINUTES", default=120)
-SESSION_IDLE_WARNING_MINUTES = env.int("SESSION_IDLE_WARNING_MINUTES", default=2)
 
 ACCOUNT_FORMS["reauthenticate"] = "core.mfa_forms.PasswordReauthenticateForm"
 
