@@ -107,6 +107,7 @@ def test_public_thread_shows_only_what_is_published(client, thread):
     assert "£12,500" in page
     assert "1 agreement in delivery" in page
     assert "£2,500 spent of £12,500 awarded" in page
+    assert f"{published.get_absolute_url()}#achieved" in page
     # Nothing unpublished: no draft plan, no unapproved award, none of the officers' records.
     for hidden in (DRAFT_PLAN, UNAPPROVED, "£9,000", EVIDENCE, GAP, OPTION):
         assert hidden not in page
