@@ -85,7 +85,7 @@ READS: dict[str, tuple[str, ...]] = {
     "engagement:evidence_create": ("commission",),
     "engagement:provision_list": ("priority", "area", "status"),
     "engagement:staff_feedback": ("commission", "source", "priority"),
-    "procurement:opportunity_list": ("sector", "priority"),
+    "procurement:opportunity_list": ("sector", "priority", "page"),
     "procurement:opportunity_create": ("specification", "commission"),
     "procurement:opportunity_documents": ("remove",),
     "procurement:panel": ("action", "panel_member", "user", "assign"),
