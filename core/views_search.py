@@ -24,6 +24,7 @@ class SearchView(TemplateView):
         return super().get_context_data(
             results=results,
             type_links=_type_links(results),
+            staff_types=any(group.source.staff_only for group in results.groups),
             filter_query=_query_string(q=results.query, kind=results.selected),
             all_query=_query_string(q=results.query),
             **kwargs,
