@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django_fsm_log.models import StateLog
 
 from monitoring.models import (
     AgreementEvaluation,
@@ -370,4 +371,14 @@ def commission_next_cycle_open(
     if kind == NextCycleKind.REDESIGN:
         for specification in commission.specifications.all():
             _specification_copy(specification, commission=new, user=user)
+        # On the timeline: it starts at planning, not at draft as a new commission would.
+        StateLog.objects.create(
+            content_object=new,
+            transition="redesign",
+            source_state=CommissionState.DRAFT,
+            state=CommissionState.PLANNING,
+            by=user,
+            description=f"Redesigned from {commission.reference}: its specifications copied "
+            "to work from.",
+        )
     return new

@@ -135,6 +135,8 @@ def test_redesign_starts_at_planning_with_the_specification_copied(client, close
     # The copy is a draft the officer can change: the new commission is at planning.
     page = client.get(new.get_absolute_url()).content.decode()
     assert "Redesigned from" in page
+    # Its timeline says it started at planning.
+    assert f"Redesigned from {commission.reference}: its specifications copied" in page
 
 
 def test_next_cycle_needs_a_completed_evaluation_and_review_or_closed(client):
