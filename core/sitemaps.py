@@ -13,17 +13,28 @@ from procurement.models import AwardDecision, Opportunity
 
 
 class FrameworkSitemap(Sitemap):
-    """The Commissioning Framework and its glossary, once a framework is current."""
+    """The Commissioning Framework and its glossary, once a framework is current, and the
+    pages of its other periods, which stay published."""
 
     changefreq = "yearly"
     priority = 0.8
 
-    def items(self):
-        framework = Framework.objects.filter(is_current=True).only("pk").first()
-        return ["framework", "glossary"] if framework else []
+    def items(self) -> list[tuple[str, str]]:
+        frameworks = list(Framework.objects.only("slug", "is_current").order_by("-period_start"))
+        items = (
+            [("framework", ""), ("glossary", "")]
+            if any(framework.is_current for framework in frameworks)
+            else []
+        )
+        return items + [
+            ("framework_period", framework.slug)
+            for framework in frameworks
+            if not framework.is_current
+        ]
 
-    def location(self, item: str) -> str:
-        return reverse(item)
+    def location(self, item: tuple[str, str]) -> str:
+        name, slug = item
+        return reverse(name, kwargs={"slug": slug}) if slug else reverse(name)
 
 
 class PlanSitemap(Sitemap):
@@ -90,6 +101,7 @@ class StaticPageSitemap(Sitemap):
             "plan_public_list",
             "procurement:opportunity_list",
             "procurement:decision_list",
+            "procurement:open_data",
             "engagement:event_list",
             "accessibility",
             "privacy",
@@ -134,6 +146,7 @@ DISALLOWED = (
     "/engagement/events/*/book/",
     "/opportunities/*/ask/",
     "/opportunities/*/bid/",
+    "/search/",
     "/healthz",
 )
 

@@ -14,7 +14,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from commissioning.models import CommissioningPlan
+from commissioning.models import CommissioningPlan, Framework
 from procurement.models import Opportunity, Outcome
 from tests.factories import OrganisationFactory, PlanFactory
 from tests.procurement.factories_decisions import award_make
@@ -103,6 +103,7 @@ def test_sitemap_lists_published_things_and_the_public_pages(client, published_t
         "/plans/",
         "/opportunities/",
         "/decisions/",
+        "/open-data/",
         "/engagement/",
         "/accessibility/",
         "/privacy/",
@@ -333,3 +334,24 @@ def test_accessibility_statement_follows_the_govuk_sample_and_says_what_was_test
     assert "1.4.10 (reflow)" in page
     assert "the staff home page" in page and "the staff list of agreements" in page
     assert "This statement was prepared on 6 December 2026." in page
+
+
+def test_an_earlier_framework_period_is_in_the_sitemap_with_its_own_description(client):
+    current = Framework.objects.get(is_current=True)
+    earlier = Framework.objects.create(
+        title=current.title,
+        slug="framework-2009-2012",
+        period_start=2009,
+        period_end=2012,
+        core_purpose="To commission services that meet local needs.",
+        what_is_commissioning="Commissioning is a cycle.",
+        is_current=False,
+    )
+    paths = sitemap_paths(client)
+    assert "/framework/" in paths
+    assert f"/framework/periods/{earlier.slug}/" in paths
+    now_title, now_description = head(client.get("/framework/"))
+    then_title, then_description = head(client.get(f"/framework/periods/{earlier.slug}/"))
+    assert now_title != then_title
+    assert now_description != then_description
+    assert "2009 to 2012" in then_description
