@@ -228,3 +228,68 @@ class Notification(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+
+# --- Personal data (UK GDPR): closure requests and what was done (core.retention) -----------
+
+
+class ClosureRequest(models.Model):
+    """A person asks for their account to be closed; an administrator anonymises it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for an administrator"
+        DONE = "done", "Account closed"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="closure_requests"
+    )
+    reason = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    requested_at = models.DateTimeField(default=timezone.now, editable=False)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["requested_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(status="pending"),
+                name="core_one_pending_closure_request",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Closure request {self.pk}"
+
+
+class PersonalDataEvent(models.Model):
+    """That something was done to a person's data (an account anonymised, records past their
+    retention period removed), never what was removed."""
+
+    class Kind(models.TextChoices):
+        ACCOUNT_ANONYMISED = "account_anonymised", "Account anonymised"
+        CLOSURE_REQUESTED = "closure_requested", "Account closure requested"
+        DATA_DOWNLOADED = "data_downloaded", "Personal data downloaded"
+        RETENTION_APPLIED = "retention_applied", "Retention periods applied"
+
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    subject_id = models.PositiveIntegerField(
+        null=True, blank=True, help_text="The id of the account it was about"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Who did it: empty when the portal did it on schedule",
+    )
+    note = models.CharField(max_length=300, blank=True)
+    at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.at:%Y-%m-%d})"
+

@@ -12,3 +12,5 @@ is_administrator = rules.is_group_member(Role.ADMINISTRATOR.value) | rules.is_su
 is_council_staff = is_officer | is_approver | is_panel_member | is_administrator
 
 rules.add_perm("core.view_staff_area", is_council_staff)
+# Closing people's accounts on request, anonymising them (core.retention).
+rules.add_perm("core.manage_personal_data", is_administrator)

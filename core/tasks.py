@@ -28,3 +28,12 @@ def outbox_drain() -> None:
     from core.outbox import outbox_drain as drain
 
     drain(dispatch=True)
+
+
+@shared_task(ignore_result=True)
+def retention_apply() -> None:
+    """Celery beat's, every night: anonymise and delete personal data past its retention
+    period (settings.RETENTION); safe to run again."""
+    from core.retention import retention_apply as apply
+
+    apply()

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from core import account_views, notification_views, sessions, sitemaps, views
+from core import personal_data_views as personal_data
 from core.views_search import SearchView
 
 urlpatterns = [
@@ -8,6 +9,18 @@ urlpatterns = [
     path("robots.txt", sitemaps.robots_txt, name="robots_txt"),
     path("signed-in/", views.AfterLoginView.as_view(), name="after_login"),
     path("account/", account_views.AccountView.as_view(), name="account"),
+    path("account/data/", personal_data.AccountDataView.as_view(), name="account_data"),
+    path("account/close/", personal_data.AccountCloseView.as_view(), name="account_close"),
+    path(
+        "staff/closure-requests/",
+        personal_data.ClosureRequestListView.as_view(),
+        name="closure_requests",
+    ),
+    path(
+        "staff/closure-requests/<int:pk>/anonymise/",
+        personal_data.ClosureRequestAnonymiseView.as_view(),
+        name="closure_request_anonymise",
+    ),
     path("session/", sessions.SessionStatusView.as_view(), name="session_status"),
     path("session/extend/", sessions.SessionExtendView.as_view(), name="session_extend"),
     path(
@@ -27,7 +40,7 @@ urlpatterns = [
     ),
     path(
         "privacy/",
-        views.StaticPageView.as_view(template_name="pages/privacy.html"),
+        personal_data.PrivacyView.as_view(),
         name="privacy",
     ),
     path(

@@ -324,6 +324,36 @@ CELERY_BEAT_SCHEDULE: dict = {
         # A sweep still waiting after 12 hours gives way to the next morning's.
         "options": {"expires": 12 * 60 * 60},
     },
+    # Every night: personal data past its retention period (RETENTION) is anonymised or
+    # deleted (core.retention); safe to run again. `manage.py apply_retention` runs it by hand.
+    "retention-apply": {
+        "task": "core.tasks.retention_apply",
+        "schedule": crontab(hour=2, minute=30),
+        "options": {"expires": 12 * 60 * 60},
+    },
+}
+
+# --- Retention of personal data (core.retention) ---------------------------------------------
+# How long each kind of record is kept; the privacy notice's table is made from these
+# (core.retention.retention_notice_rows), so the two say the same.
+RETENTION = {
+    # Bids not funded: their attachments are deleted this many years after the decision.
+    "unsuccessful_bid_files": 2,
+    # Event bookings (access needs) and feedback (the name of who gave it): years after.
+    "event_bookings": 2,
+    "feedback": 2,
+    # Provider accounts nobody has signed in to for this many years are anonymised.
+    "inactive_provider_accounts": 2,
+    # The bodies of sent emails (they hold password-reset links): days after sending.
+    "email_log": 30,
+    # Notifications in the portal: days after they were made.
+    "notifications": 365,
+    # Finished work in the outbox: days after it was done.
+    "outbox_done": 30,
+    # Sign-in records and failed attempts (IP address and browser): days.
+    "axes_attempts": 90,
+    # Funded bids, agreements and monitoring returns: years after the agreement ends.
+    "funded_records": 6,
 }
 
 # --- Reminders (monitoring.reminders) -------------------------------------------------------
