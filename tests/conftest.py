@@ -1,5 +1,6 @@
 import datetime as dt
 import importlib
+import time
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -54,7 +55,46 @@ def clock():
     the live server and Playwright's waits work as usual. A test that needs time to pass on
     its own says `clock.move_to(timezone.now(), tick=True)`."""
     with time_machine.travel(FROZEN_NOW, tick=False) as traveller:
+        traveller.idle = traveller.shift
+        traveller.shift = _signed_in_people_keep_up(traveller.shift)
+        traveller.move_to = _signed_in_people_keep_up(traveller.move_to)
         yield traveller
+
+
+def _signed_in_people_keep_up(move):
+    """Sessions end after a while without activity (core.sessions), and sensitive actions ask
+    for the password again a few minutes after signing in (core.reauthentication). A test that
+    moves the clock tells a story in which time passes, not one in which the people signed in
+    sat idle: their sessions' last activity and sign-in move with the clock. A test of idle
+    sessions lets time pass without them with `clock.idle(delta)`."""
+
+    def moved(*args, **kwargs):
+        before = time.time()
+        move(*args, **kwargs)
+        _sessions_shift(time.time() - before)
+
+    return moved
+
+
+def _sessions_shift(seconds: float) -> None:
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.contrib.sessions.models import Session
+
+    from core.sessions import LAST_ACTIVITY_KEY
+
+    try:
+        sessions = list(Session.objects.all())
+    except RuntimeError:  # a test without the database
+        return
+    for session in sessions:
+        data = session.get_decoded()
+        if LAST_ACTIVITY_KEY in data:
+            data[LAST_ACTIVITY_KEY] += seconds
+        for record in data.get("account_authentication_methods") or ():
+            record["at"] = record.get("at", 0) + seconds
+        session.session_data = SessionStore().encode(data)
+        session.expire_date = session.expire_date + dt.timedelta(seconds=max(seconds, 0))
+        session.save(update_fields=["session_data", "expire_date"])
 
 
 @receiver(user_logged_in, dispatch_uid="tests_force_login_records_sign_in")
@@ -119,6 +159,16 @@ def administrator(make_user):
     return make_user(
         Role.ADMINISTRATOR, email="admin@test.example.org", full_name="Ada Admin", is_staff=True
     )
+
+
+@pytest.fixture
+def admin_user(admin_user):
+    """pytest-django's superuser (behind `admin_client`), with the authenticator app every
+    member of staff must have (core.mfa; tests/mfa.py)."""
+    from tests.mfa import authenticator_give
+
+    authenticator_give(admin_user)
+    return admin_user
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ const root = document.getElementById('session-timeout')
 if (root) {
   const dialog = root.querySelector('dialog')
   const countdown = root.querySelector('[data-session-countdown]')
-  const form = dialog.querySelector('form')
   const warnMs = Number(root.dataset.warnSeconds) * 1000
   let deadline = Date.now() + Number(root.dataset.secondsLeft) * 1000
   let timer = null
@@ -77,19 +76,21 @@ if (root) {
     }
   }
 
-  form.addEventListener('submit', async function (event) {
-    event.preventDefault()
+  dialog.querySelector('[data-session-extend]').addEventListener('click', async function () {
     try {
-      const response = await window.fetch(form.action, {
+      const response = await window.fetch(root.dataset.extendUrl, {
         method: 'POST',
-        body: new window.FormData(form),
         credentials: 'same-origin',
-        headers: { Accept: 'application/json' }
+        headers: { Accept: 'application/json', 'X-CSRFToken': root.dataset.csrfToken }
       })
       const status = await response.json()
+      if (!status.signed_in) {
+        signIn()
+        return
+      }
       deadline = Date.now() + status.seconds_left * 1000
     } catch (error) {
-      form.submit()
+      signIn()
       return
     }
     window.clearInterval(ticker)

@@ -40,12 +40,12 @@ def test_a_staff_session_ends_after_30_minutes_without_activity(client, officer,
     client.force_login(officer)
     assert client.get("/staff/").status_code == 200
 
-    clock.shift(dt.timedelta(minutes=29))
+    clock.idle(dt.timedelta(minutes=29))
     assert client.get("/staff/").status_code == 200  # activity: the 30 minutes start again
-    clock.shift(dt.timedelta(minutes=29))
+    clock.idle(dt.timedelta(minutes=29))
     assert client.get("/staff/").status_code == 200
 
-    clock.shift(dt.timedelta(minutes=31))
+    clock.idle(dt.timedelta(minutes=31))
     response = client.get("/staff/")
     assert response.status_code == 302
     assert response["Location"] == "/accounts/login/?next=/staff/"
@@ -57,9 +57,9 @@ def test_a_staff_session_ends_after_30_minutes_without_activity(client, officer,
 def test_a_provider_session_lasts_two_hours_without_activity(client, provider_user, clock):
     client.force_login(provider_user)
     assert client.get("/organisations/").status_code == 200
-    clock.shift(dt.timedelta(minutes=119))
+    clock.idle(dt.timedelta(minutes=119))
     assert client.get("/organisations/").status_code == 200
-    clock.shift(dt.timedelta(minutes=121))
+    clock.idle(dt.timedelta(minutes=121))
     response = client.get("/organisations/")
     assert response["Location"] == "/accounts/login/?next=/organisations/"
     assert "had not done anything for 2 hours" in text_of(client.get(response["Location"]))
@@ -69,7 +69,7 @@ def test_the_limits_are_settings(client, officer, clock, settings):
     settings.STAFF_SESSION_IDLE_MINUTES = 10
     client.force_login(officer)
     client.get("/staff/")
-    clock.shift(dt.timedelta(minutes=11))
+    clock.idle(dt.timedelta(minutes=11))
     assert client.get("/staff/").status_code == 302
     assert not signed_in(client)
 
@@ -77,7 +77,7 @@ def test_the_limits_are_settings(client, officer, clock, settings):
 def test_a_post_after_the_limit_changes_nothing(client, officer, clock):
     client.force_login(officer)
     client.get("/staff/")
-    clock.shift(dt.timedelta(minutes=31))
+    clock.idle(dt.timedelta(minutes=31))
     response = client.post(
         "/staff/commissions/new/", {"title": "Late"}, HTTP_REFERER="http://testserver/staff/"
     )
@@ -99,17 +99,17 @@ def test_pages_carry_the_timeout_warning_for_signed_in_people_only(client, offic
 def test_asking_how_long_is_left_is_not_activity_but_staying_signed_in_is(client, officer, clock):
     client.force_login(officer)
     client.get("/staff/")
-    clock.shift(dt.timedelta(minutes=28))
+    clock.idle(dt.timedelta(minutes=28))
     assert client.get("/session/").json() == {"signed_in": True, "seconds_left": 120}
-    clock.shift(dt.timedelta(minutes=1))
+    clock.idle(dt.timedelta(minutes=1))
     assert client.get("/session/").json() == {"signed_in": True, "seconds_left": 60}
 
     response = client.post("/session/extend/", {"next": "/staff/"}, HTTP_ACCEPT="application/json")
     assert response.json() == {"signed_in": True, "seconds_left": 1800}
-    clock.shift(dt.timedelta(minutes=29))
+    clock.idle(dt.timedelta(minutes=29))
     assert client.get("/staff/").status_code == 200
 
-    # Without JavaScript the dialog's form posts and comes back to the page.
+    # Should the script fall back to posting the form, it comes back to the page.
     response = client.post("/session/extend/", {"next": "/staff/"})
     assert response["Location"] == "/staff/"
     response = client.post("/session/extend/", {"next": "https://elsewhere.example/"})
@@ -119,7 +119,7 @@ def test_asking_how_long_is_left_is_not_activity_but_staying_signed_in_is(client
 def test_after_the_limit_the_status_says_signed_out(client, officer, clock):
     client.force_login(officer)
     client.get("/staff/")
-    clock.shift(dt.timedelta(minutes=31))
+    clock.idle(dt.timedelta(minutes=31))
     response = client.get("/session/")
     assert response.status_code == 302 or response.json()["signed_in"] is False
     assert not signed_in(client)
@@ -166,7 +166,7 @@ def test_approving_awards_asks_for_the_password_again_after_5_minutes(client, ap
 
     commission = to_award_approval(assessed, both)
     client.force_login(approver)
-    clock.shift(dt.timedelta(minutes=6))
+    clock.idle(dt.timedelta(minutes=6))
     url = f"/staff/commissions/{commission.pk}/actions/approve_awards/"
     assert client.get(url).status_code == 200  # the confirmation page itself is shown
 
@@ -198,7 +198,7 @@ def test_approving_a_variation_asks_for_the_password_again(client, approver, clo
     made = agreement_made(state=AgreementState.ACCEPTED)
     variation = propose_more_money_and_time(made.agreement, made.officer)
     client.force_login(approver)
-    clock.shift(dt.timedelta(minutes=6))
+    clock.idle(dt.timedelta(minutes=6))
     url = f"/agreements/{made.agreement.pk}/variations/{variation.number}/actions/approve/"
     response = client.post(url, {"seen_state": "proposed", "reason": ""})
     assert response["Location"].startswith("/accounts/reauthenticate/")
@@ -218,7 +218,7 @@ def test_not_approving_a_variation_needs_no_password(client, approver, clock):
     made = agreement_made(state=AgreementState.ACCEPTED)
     variation = propose_more_money_and_time(made.agreement, made.officer)
     client.force_login(approver)
-    clock.shift(dt.timedelta(minutes=6))
+    clock.idle(dt.timedelta(minutes=6))
     url = f"/agreements/{made.agreement.pk}/variations/{variation.number}/actions/reject/"
     client.post(url, {"seen_state": "proposed", "reason": "Not within the budget."})
     variation.refresh_from_db()
@@ -233,7 +233,7 @@ def test_changing_someones_role_asks_for_the_password_again(client, administrato
     client.force_login(administrator)
     url = f"/admin/core/user/{person.pk}/change/"
     assert client.get(url).status_code == 200
-    clock.shift(dt.timedelta(minutes=6))
+    clock.idle(dt.timedelta(minutes=6))
     data = {
         "email": person.email,
         "full_name": person.full_name,
@@ -253,7 +253,7 @@ def test_a_code_confirms_it_too(client, approver, clock):
     from tests.mfa import totp_code
 
     client.force_login(approver)
-    clock.shift(dt.timedelta(minutes=6))
+    clock.idle(dt.timedelta(minutes=6))
     page = client.get("/accounts/reauthenticate/?next=/staff/")
     assert 'href="/accounts/2fa/reauthenticate/?next=%2Fstaff%2F"' in page.content.decode()
     response = client.post(
