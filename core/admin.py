@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 
 from core import admin_users  # noqa: F401  (people's accounts and roles)
-from core.models import Email, OutboxTask
+from core.models import ClosureRequest, Email, OutboxTask, PersonalDataEvent
 from core.outbox import work_retry
 
 SEALED = "Sealed until the bid's deadline"
@@ -126,3 +126,38 @@ class EmailAdmin(_AttemptedAdmin):
         if obj.is_sealed() and obj.last_error:
             return SEALED
         return super().error(obj)
+
+
+# --- Personal data (core.retention): read in the admin, changed only through the portal ------
+
+
+@admin.register(ClosureRequest)
+class ClosureRequestAdmin(admin.ModelAdmin):
+    """Requests to close accounts: an administrator acts on them at /staff/closure-requests/."""
+
+    list_display = ("pk", "user", "status", "requested_at", "done_at")
+    list_filter = ("status",)
+    readonly_fields = ("user", "reason", "status", "requested_at", "done_at")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PersonalDataEvent)
+class PersonalDataEventAdmin(admin.ModelAdmin):
+    """That something was done to a person's data, never what was removed: read-only."""
+
+    list_display = ("at", "kind", "subject_id", "actor", "note")
+    list_filter = ("kind",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -273,3 +273,19 @@ def test_the_closure_request_list_stays_flat_from_5_to_50(client, administrator)
     with_5 = queries()
     make(45)
     assert queries() == with_5
+
+
+def test_administrators_find_the_requests_from_their_dashboard(client, administrator, officer):
+    client.force_login(administrator)
+    assert 'href="/staff/closure-requests/"' in client.get("/staff/").content.decode()
+    client.force_login(officer)
+    assert 'href="/staff/closure-requests/"' not in client.get("/staff/").content.decode()
+
+
+def test_the_admin_lists_requests_and_events_read_only(admin_client, priya):
+    request = ClosureRequest.objects.create(user=priya, reason="Moving away")
+    PersonalDataEvent.objects.create(kind=PersonalDataEvent.Kind.ACCOUNT_ANONYMISED)
+    for path in ("/admin/core/closurerequest/", "/admin/core/personaldataevent/"):
+        assert admin_client.get(path).status_code == 200
+    assert admin_client.get(f"/admin/core/closurerequest/{request.pk}/change/").status_code == 200
+    assert admin_client.get("/admin/core/personaldataevent/add/").status_code == 403
