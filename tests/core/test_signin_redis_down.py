@@ -35,7 +35,8 @@ def redis_down(settings):
 
 @pytest.fixture
 def officer_account():
-    return UserFactory(roles=[Role.OFFICER], email="olive.officer@example.org")
+    # Sign-in with a password, before they set up two-factor sign-in (tests/core/test_mfa.py).
+    return UserFactory(roles=[Role.OFFICER], email="olive.officer@example.org", mfa=False)
 
 
 def sign_in(client, email, password=PASSWORD):
