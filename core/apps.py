@@ -11,3 +11,9 @@ class CoreConfig(AppConfig):
         lookups.register()
 
         from core import sessions  # noqa: F401  (signs a deactivated account out everywhere)
+        from core.audit import history_register, signals_connect
+        from core.audit_admin import admin_register
+
+        history_register()  # the audit trail: who changed what (django-simple-history)
+        signals_connect()  # sign-ins, failures, sign-outs and role changes
+        admin_register()  # the audit events in the admin, read-only

@@ -293,3 +293,6 @@ class PersonalDataEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.at:%Y-%m-%d})"
 
+
+# The audit trail's append-only events live in core/audit.py with what records them.
+from core.audit import AuditEvent  # noqa: E402, F401

@@ -50,3 +50,8 @@ urlpatterns = [
     ),
     path("search/", SearchView.as_view(), name="search"),
 ]
+
+# The audit trail, for administrators (core/audit.py).
+from core.audit_views import AuditTrailView  # noqa: E402
+
+urlpatterns += [path("staff/audit/", AuditTrailView.as_view(), name="audit_trail")]

@@ -59,6 +59,7 @@ THIRD_PARTY_APPS = [
     "allauth.mfa",
     "axes",
     "csp",
+    "simple_history",  # the audit trail: see core/audit.py
 ]
 LOCAL_APPS = [
     "core",
@@ -86,6 +87,9 @@ MIDDLEWARE = [
     "core.sessions.SessionSecurityMiddleware",
     "core.mfa.MfaRequiredMiddleware",
     "axes.middleware.AxesMiddleware",
+    # The audit trail (core/audit.py): who made each change; refusals, downloads, exports.
+    "simple_history.middleware.HistoryRequestMiddleware",
+    "core.audit.AuditMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django_fsm import ConcurrentTransition, TransitionNotAllowed, can_proceed
 from django_fsm_log.models import StateLog
 
+from core.audit import bulk_create_recorded
 from core.emails import absolute_url, emails_send, organisation_members
 from core.models import User
 from core.outbox import outbox_enqueue
@@ -114,7 +115,7 @@ def monitoring_schedule_generate(*, agreement: Agreement) -> list[MonitoringRetu
             existing.save(update_fields=["period_end", "due_on", "updated_at"])
     gone = [r.pk for r in not_started.values() if r.pk not in kept]
     MonitoringReturn.objects.filter(pk__in=gone, state=ReturnState.DUE).delete()
-    MonitoringReturn.objects.bulk_create(made)
+    bulk_create_recorded(MonitoringReturn, made)
     return list(agreement.monitoring_returns.all())
 
 
@@ -251,11 +252,16 @@ def agreement_create(*, decision: AwardDecision, created_by: User | None = None)
                         target=proposed.get((chosen.pk, target.year), target.target),
                         specification_measure=chosen,
                     )
-            PaymentInstalment.objects.bulk_create(
-                PaymentInstalment(agreement=agreement, due_on=due, amount=value, description=text)
-                for due, value, text in payment_schedule_default(
-                    amount=agreement.amount, starts_on=starts_on, ends_on=ends_on
-                )
+            bulk_create_recorded(
+                PaymentInstalment,
+                [
+                    PaymentInstalment(
+                        agreement=agreement, due_on=due, amount=value, description=text
+                    )
+                    for due, value, text in payment_schedule_default(
+                        amount=agreement.amount, starts_on=starts_on, ends_on=ends_on
+                    )
+                ],
             )
             monitoring_schedule_generate(agreement=agreement)
     except IntegrityError:
@@ -403,11 +409,14 @@ def agreement_payments_set(*, agreement: Agreement, rows: list[PaymentRow]) -> l
     if errors:
         raise ValidationError(errors)
     locked.payments.all().delete()
-    made = PaymentInstalment.objects.bulk_create(
-        PaymentInstalment(
-            agreement=locked, due_on=row.due_on, amount=row.amount, description=row.description
-        )
-        for row in sorted(rows, key=lambda row: row.due_on)
+    made = bulk_create_recorded(
+        PaymentInstalment,
+        [
+            PaymentInstalment(
+                agreement=locked, due_on=row.due_on, amount=row.amount, description=row.description
+            )
+            for row in sorted(rows, key=lambda row: row.due_on)
+        ],
     )
     locked.save(update_fields=["updated_at"])
     return made
@@ -669,14 +678,17 @@ def _variation_apply(*, agreement: Agreement, variation: Variation, user: User) 
     agreement.amount = Decimal(changes["amount"])
     agreement.ends_on = datetime.date.fromisoformat(changes["ends_on"])
     agreement.payments.all().delete()
-    PaymentInstalment.objects.bulk_create(
-        PaymentInstalment(
-            agreement=agreement,
-            due_on=datetime.date.fromisoformat(row["due_on"]),
-            amount=Decimal(row["amount"]),
-            description=row.get("description", ""),
-        )
-        for row in changes["payments"]
+    bulk_create_recorded(
+        PaymentInstalment,
+        [
+            PaymentInstalment(
+                agreement=agreement,
+                due_on=datetime.date.fromisoformat(row["due_on"]),
+                amount=Decimal(row["amount"]),
+                description=row.get("description", ""),
+            )
+            for row in changes["payments"]
+        ],
     )
     payments_made_relink(agreement=agreement)
     new_targets = {int(tid): Decimal(value) for tid, value in changes.get("targets", {}).items()}
