@@ -16,6 +16,7 @@ from core.forms import BaseForm
 from core.mixins import StaffRequiredMixin
 from core.models import ClosureRequest, PersonalDataEvent
 from core.personal_data import personal_data_for
+from core.reauthentication import reauthentication_check
 from core.retention import (
     closure_request_make,
     is_anonymised,
@@ -123,6 +124,11 @@ class ClosureRequestAnonymiseView(AdministratorRequiredMixin, FormView):
             already_done=is_anonymised(self.closure_request.user),
             **kwargs,
         )
+
+    def post(self, request, *args, **kwargs):
+        # Closing someone's account cannot be undone: confirm who you are first.
+        reauthentication_check(request)
+        return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
         user = self.closure_request.user
