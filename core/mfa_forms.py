@@ -37,6 +37,18 @@ class ActivateTOTPForm(GovukFormMixin, totp_forms.ActivateTOTPForm):
             hint="The code changes every 30 seconds",
         )
 
+    def clean_code(self) -> str:
+        try:
+            return super().clean_code()
+        except forms.ValidationError as error:
+            if error.code == "incorrect_code":
+                raise forms.ValidationError(
+                    "The code is not correct. Enter the 6-digit code your authenticator app "
+                    "shows now",
+                    code="incorrect_code",
+                ) from None
+            raise
+
 
 class AuthenticateForm(GovukFormMixin, mfa_base_forms.AuthenticateForm):
     submit_label = "Continue"
