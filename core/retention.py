@@ -158,6 +158,16 @@ def user_anonymise(*, user, actor=None, note: str = "") -> bool:
     PersonalDataEvent.objects.create(
         kind=PersonalDataEvent.Kind.ACCOUNT_ANONYMISED, subject_id=user.pk, actor=actor, note=note
     )
+    # The audit trail (core.audit) says it happened and who did it, not what was removed.
+    from core.audit import AuditKind, audit_record
+
+    audit_record(
+        kind=AuditKind.CHANGED,
+        user=actor,
+        object_type="core.user",
+        object_id=user.pk,
+        detail=": ".join(filter(None, ["Account closed and anonymised", note])),
+    )
     return True
 
 

@@ -309,3 +309,14 @@ def test_closing_an_account_asks_the_administrator_to_confirm_who_they_are(
     assert response["Location"].startswith("/accounts/reauthenticate/")
     priya.refresh_from_db()
     assert priya.email == "priya@example.org"
+
+
+def test_the_audit_trail_shows_the_closure_not_what_was_removed(client, priya, administrator):
+    request = ClosureRequest.objects.create(user=priya, reason="Moving away")
+    client.force_login(administrator)
+    client.post(f"/staff/closure-requests/{request.pk}/anonymise/")
+
+    page = text_of(client.get("/staff/audit/"))
+    assert "Account closed and anonymised: Closed on request" in page
+    assert "priya@example.org" not in page and "Priya Provider" not in page
+    assert "Moving away" not in page
