@@ -339,3 +339,9 @@ def test_payments_and_returns_made_in_bulk_have_their_history():
     returns = list(agreement.monitoring_returns.all())
     assert returns
     assert all(item.history.filter(history_type="+").exists() for item in returns)
+
+
+def test_administrators_find_the_trail_from_the_staff_dashboard(admin_client, client, officer):
+    assert 'href="/staff/audit/"' in admin_client.get("/staff/").content.decode()
+    client.force_login(officer)
+    assert 'href="/staff/audit/"' not in client.get("/staff/").content.decode()

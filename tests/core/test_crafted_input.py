@@ -112,6 +112,8 @@ EVERY_PAGE = ("page", "sort", "order")
 
 # Rows of other engineers' models that change on their own or record the attempt itself.
 NOT_STATE = {"sessions.Session", "admin.LogEntry"}
+# The audit trail records the attempt (a refusal, a staff view of a bid): core/audit.py.
+NOT_STATE |= {"core.AuditEvent"}
 NOT_STATE_APPS = {"axes"}
 
 
