@@ -417,11 +417,7 @@ class AuditMiddleware:
     def _record(self, request, response) -> None:
         match = getattr(request, "resolver_match", None)
         if response.status_code == 403:
-            audit_record(
-                kind=AuditKind.REFUSED,
-                request=request,
-                detail=(match.view_name if match else "")[:200],
-            )
+            audit_record(kind=AuditKind.REFUSED, request=request)
             return
         if match is None or response.status_code != 200:
             return
@@ -440,7 +436,6 @@ class AuditMiddleware:
             request=request,
             object_type=object_type,
             object_id=match.kwargs.get("pk", "") if object_type else "",
-            detail=match.view_name[:200],
         )
 
 
