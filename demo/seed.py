@@ -1,13 +1,17 @@
 """Every stage of the demo, in the order the cycle runs: `make run` calls `demo_seed`.
 
-Idempotent: running `seed_demo` twice adds nothing. Refused unless the settings allow demo
-data (production settings set DEMO_DATA_ALLOWED to False).
+Idempotent: running `seed_demo` twice adds nothing, not even to the audit trail (the demo
+as first seeded is in it; bringing it up to date again is not someone changing something).
+Refused unless the settings allow demo data (production settings set DEMO_DATA_ALLOWED to
+False).
 """
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
+from django.test.utils import override_settings
 
+from core.models import User
 from core.roles import Role
 from demo.awards import demo_awards_seed
 from demo.bids import demo_bids_seed
@@ -18,7 +22,7 @@ from demo.events import demo_engagement_events_seed
 from demo.monitoring import demo_monitoring_seed
 from demo.opportunities import demo_opportunities_seed
 from demo.organisations import demo_organisations_seed
-from demo.people import PROVIDER_ORGANISATION, demo_users_seed
+from demo.people import DEMO_PEOPLE, PROVIDER_ORGANISATION, demo_users_seed
 from demo.plan import demo_plan_stage_seed
 from demo.understand import demo_understand_seed
 from providers.models import Membership
@@ -29,7 +33,12 @@ def demo_seed() -> dict:
     """Create (or bring up to date) the whole demo data set."""
     if not getattr(settings, "DEMO_DATA_ALLOWED", False):
         raise ImproperlyConfigured("Demo data cannot be loaded under production settings.")
+    seeded_before = User.objects.filter(email=DEMO_PEOPLE[0].email).exists()
+    with override_settings(SIMPLE_HISTORY_ENABLED=not seeded_before):
+        return _seed()
 
+
+def _seed() -> dict:
     users = demo_users_seed()
     areas = demo_areas_seed()
     organisations = demo_organisations_seed(verifier=users[Role.OFFICER])

@@ -494,7 +494,10 @@ def _rag_rows(filters: PortfolioFilters) -> list[RagRow]:
         RagRow(
             rating=rating,
             label=label,
-            count=Figure(counts.get(rating, 0), _agreements_url(filters, rag=rating)),
+            count=Figure(
+                counts.get(rating, 0),
+                _agreements_url(filters, state=AgreementState.ACCEPTED.value, rag=rating),
+            ),
         )
         for rating, label in RAG_ORDER
     ]

@@ -31,6 +31,7 @@ from core.roles import Role
 from procurement.models import BidSubmission, Clarification
 from tests.core.broker import CLOSED_PORT_REDIS_URL, base_settings_with_redis_at, broker_at
 from tests.factories import OrganisationFactory, UserFactory
+from tests.mfa import totp_code
 from tests.procurement.factories_bids import (
     BidFactory,
     OpportunityFactory,
@@ -125,6 +126,9 @@ def signed_in(email_address: str) -> Client:
     client = Client(raise_request_exception=False)
     response = client.post("/accounts/login/", {"login": email_address, "password": PASSWORD})
     assert response.status_code == 302, response.content.decode()[:500]
+    if response["Location"] == "/accounts/2fa/authenticate/":  # staff: the authenticator app
+        response = client.post("/accounts/2fa/authenticate/", {"code": totp_code()})
+        assert response.status_code == 302, response.content.decode()[:500]
     assert response["Location"] == "/signed-in/"
     return client
 

@@ -151,10 +151,12 @@ def test_the_hubs_are_rated_green_amber_and_red_with_a_history_and_one_payment_i
     label = hold.monitoring_return.period_label
     assert f"Held: the return for {label} is not yet accepted" in page
 
-    # The portfolio counts one agreement of each rating.
+    # The portfolio counts the hubs, one of each rating, and the pilot before them (green,
+    # demo.evaluation).
     portfolio = client.get(reverse("monitoring:portfolio")).content.decode()
-    for rating in ("red", "amber", "green"):
-        assert f'1<span class="govuk-visually-hidden"> agreement rated {rating}<' in portfolio
+    for rating, number in (("red", "1"), ("amber", "1"), ("green", "2")):
+        noun = "agreement" if number == "1" else "agreements"
+        assert f'{number}<span class="govuk-visually-hidden"> {noun} rated {rating}<' in portfolio
 
 
 def test_seeding_the_demo_twice_adds_no_rows():

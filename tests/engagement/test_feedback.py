@@ -109,7 +109,8 @@ def test_feedback_form_keeps_what_was_typed_and_shows_govuk_errors(client, provi
     html = response.content.decode()
     assert response.status_code == 200
     assert "<title>Error: " in html
-    summary = html[html.index("govuk-error-summary") : html.index("</form>")]
+    start = html.index("govuk-error-summary")
+    summary = html[start : html.index("</form>", start)]
     assert summary.count("Enter a summary of the feedback") == 2  # summary and beside the field
     assert 'href="#id_summary"' in html
     assert re.search(

@@ -163,8 +163,8 @@ def test_the_page_shows_money_the_govuk_way_and_each_figure_links_to_its_list(
     assert "£32,500" in html and "£60,000" in html and "£3,125" in html
     assert "£33,750" in html
     assert f'href="/staff/agreements/?sector={vcfs.pk}"' in html
-    assert 'href="/staff/agreements/?rag=red"' in html
-    assert 'href="/staff/agreements/?rag=none"' in html
+    assert 'href="/staff/agreements/?state=accepted&amp;rag=red"' in html
+    assert 'href="/staff/agreements/?state=accepted&amp;rag=none"' in html
     assert 'href="/staff/returns/?show=overdue"' in html
     assert 'href="/staff/returns/?show=due_month"' in html
     assert 'href="/staff/returns/?show=review"' in html
