@@ -222,3 +222,32 @@ class ComplianceDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} for {self.organisation}"
+
+
+class PartnerProfile(models.Model):
+    """An organisation's offer to be found by lead bidders for consortium bids (the
+    framework's "Working Together"): what it offers and where. Found only while
+    `findable`."""
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, related_name="partner_profile"
+    )
+    findable = models.BooleanField(
+        "can be found for consortium bids",
+        default=True,
+        help_text="Lead bidders can find the organisation and invite it into a consortium",
+    )
+    offer = models.TextField(
+        "what the organisation offers a consortium",
+        help_text="The services, skills or reach it would bring to a partnership",
+    )
+    areas = models.ManyToManyField(
+        "commissioning.Area", blank=True, related_name="+", verbose_name="where it can work"
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.organisation} offers to partner"

@@ -12,6 +12,7 @@ from procurement.models.agreements import (
     Variation,
     VariationState,
 )
+from procurement.models.alerts import OpportunityAlert, OpportunityAlertSent
 from procurement.models.assessment import (
     MAX_SCORE,
     Assignment,
@@ -40,6 +41,7 @@ from procurement.models.bidding import (
     OpportunityState,
     Question,
 )
+from procurement.models.eligibility import EligibilityCheck, EligibilityRequirement
 
 __all__ = [
     "MAX_SCORE",
@@ -62,10 +64,14 @@ __all__ = [
     "ConflictDeclaration",
     "ConflictKind",
     "ConsortiumPartner",
+    "EligibilityCheck",
+    "EligibilityRequirement",
     "FundingType",
     "ModeratedScore",
     "MonitoringFrequency",
     "Opportunity",
+    "OpportunityAlert",
+    "OpportunityAlertSent",
     "OpportunityDocument",
     "OpportunityQuerySet",
     "OpportunityState",
