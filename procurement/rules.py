@@ -205,3 +205,66 @@ def can_decide_variation(variation, user) -> bool:
 def can_withdraw_variation(variation, user) -> bool:
     """The person who proposed the variation."""
     return proposed_variation.test(user, variation)
+
+
+# --- Expressions of interest (two-stage opportunities) ---------------------------------------
+
+
+@rules.predicate
+def is_member_of_expression_organisation(user, expression) -> bool:
+    if expression is None or not user.is_authenticated:
+        return False
+    return expression.organisation.memberships.filter(user=user).exists()
+
+
+@rules.predicate
+def expression_deadline_passed(user, expression) -> bool:
+    return expression is not None and expression.opportunity.expression_stage.has_closed()
+
+
+@rules.predicate
+def expression_was_received(user, expression) -> bool:
+    """Sent to the council (and perhaps decided on): not a draft, not withdrawn."""
+    return expression is not None and expression.state in (
+        "submitted",
+        "shortlisted",
+        "not_shortlisted",
+    )
+
+
+@rules.predicate
+def declared_no_conflict_with_expression(user, expression) -> bool:
+    """The person has declared, for this stage, no conflict of interest with the
+    organisation that expressed interest."""
+    if expression is None or not user.is_authenticated:
+        return False
+    return user.shortlist_declarations.filter(
+        stage__opportunity_id=expression.opportunity_id,
+        organisation_id=expression.organisation_id,
+        has_conflict=False,
+    ).exists()
+
+
+# Officers (and administrators) shortlist; they read an expression of interest only after
+# its deadline, once they have declared no conflict with the organisation.
+shortlists = is_officer | is_administrator
+act_for_expression = is_member_of_expression_organisation
+view_expression_content = is_member_of_expression_organisation | (
+    shortlists
+    & expression_deadline_passed
+    & expression_was_received
+    & declared_no_conflict_with_expression
+)
+rules.add_perm("procurement.shortlist", shortlists)
+rules.add_perm("procurement.view_expression_content", view_expression_content)
+
+
+def can_act_for_expression(expression, user) -> bool:
+    """A member of the organisation that expressed interest."""
+    return act_for_expression.test(user, expression)
+
+
+def can_shortlist(expression, user) -> bool:
+    """A commissioning officer or administrator who has declared no conflict with the
+    organisation."""
+    return (shortlists & declared_no_conflict_with_expression).test(user, expression)

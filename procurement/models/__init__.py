@@ -42,6 +42,12 @@ from procurement.models.bidding import (
     Question,
 )
 from procurement.models.eligibility import EligibilityCheck, EligibilityRequirement
+from procurement.models.expressions import (
+    ExpressionOfInterest,
+    ExpressionStage,
+    ExpressionState,
+    ShortlistDeclaration,
+)
 
 __all__ = [
     "MAX_SCORE",
@@ -66,6 +72,9 @@ __all__ = [
     "ConsortiumPartner",
     "EligibilityCheck",
     "EligibilityRequirement",
+    "ExpressionOfInterest",
+    "ExpressionStage",
+    "ExpressionState",
     "FundingType",
     "ModeratedScore",
     "MonitoringFrequency",
@@ -81,6 +90,7 @@ __all__ = [
     "Question",
     "Score",
     "ScoreDescriptor",
+    "ShortlistDeclaration",
     "Variation",
     "VariationState",
 ]
