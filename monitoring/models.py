@@ -438,6 +438,11 @@ class RagStatus(models.Model):
 # --- Payments made and held -----------------------------------------------------------------------
 
 
+#: The council's payment terms: an invoice is paid within 30 days of being received
+#: (the Procurement Act 2023, s.68, implies them into public contracts).
+PAYMENT_TERMS_DAYS = 30
+
+
 class InstalmentPayment(models.Model):
     """The council paid a scheduled instalment: when, and how much.
 
@@ -456,6 +461,12 @@ class InstalmentPayment(models.Model):
         related_name="payment_made",
     )
     scheduled_on = models.DateField("the instalment's payment date")
+    invoice_received_on = models.DateField(
+        "date the invoice was received",
+        null=True,
+        blank=True,
+        help_text="The council pays an invoice within 30 days of receiving it",
+    )
     paid_on = models.DateField("date paid")
     amount = models.DecimalField(max_digits=12, decimal_places=2)
     recorded_by = models.ForeignKey(
@@ -471,6 +482,19 @@ class InstalmentPayment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.amount} paid on {self.paid_on}"
+
+    @property
+    def pay_by(self) -> datetime.date | None:
+        """The last day of the payment terms: 30 days after the invoice was received."""
+        if self.invoice_received_on is None:
+            return None
+        return self.invoice_received_on + datetime.timedelta(days=PAYMENT_TERMS_DAYS)
+
+    @property
+    def days_late(self) -> int:
+        """How many days after the end of the payment terms it was paid (0: on time)."""
+        pay_by = self.pay_by
+        return max((self.paid_on - pay_by).days, 0) if pay_by else 0
 
 
 class PaymentHold(models.Model):

@@ -45,6 +45,13 @@ class Organisation(models.Model):
     legal_form = models.CharField(max_length=20, choices=LegalForm.choices)
     charity_number = models.CharField(max_length=8, blank=True)
     company_number = models.CharField(max_length=8, blank=True)
+    ppon = models.CharField(
+        "Public Procurement Organisation Number",
+        max_length=20,
+        blank=True,
+        help_text="Given by the Central Digital Platform to suppliers bidding for contracts "
+        "under the Procurement Act 2023",
+    )
     org_id = models.CharField("organisation identifier", max_length=60, unique=True)
     sector = models.ForeignKey(
         "commissioning.Sector", on_delete=models.PROTECT, related_name="organisations"

@@ -41,6 +41,11 @@ from procurement.models.bidding import (
     OpportunityState,
     Question,
 )
+from procurement.models.conflicts_assessment import (
+    ConflictsAssessment,
+    ConflictsStage,
+    OfficerDeclaration,
+)
 from procurement.models.eligibility import EligibilityCheck, EligibilityRequirement
 from procurement.models.expressions import (
     ExpressionOfInterest,
@@ -48,6 +53,7 @@ from procurement.models.expressions import (
     ExpressionState,
     ShortlistDeclaration,
 )
+from procurement.models.notices import NoticeKind, ProcurementNotice
 
 __all__ = [
     "MAX_SCORE",
@@ -69,6 +75,8 @@ __all__ = [
     "Clarification",
     "ConflictDeclaration",
     "ConflictKind",
+    "ConflictsAssessment",
+    "ConflictsStage",
     "ConsortiumPartner",
     "EligibilityCheck",
     "EligibilityRequirement",
@@ -78,6 +86,8 @@ __all__ = [
     "FundingType",
     "ModeratedScore",
     "MonitoringFrequency",
+    "NoticeKind",
+    "OfficerDeclaration",
     "Opportunity",
     "OpportunityAlert",
     "OpportunityAlertSent",
@@ -87,6 +97,7 @@ __all__ = [
     "Outcome",
     "PanelMember",
     "PaymentInstalment",
+    "ProcurementNotice",
     "Question",
     "Score",
     "ScoreDescriptor",
