@@ -1,0 +1,55 @@
+"""A provider's bids are found from their own organisations outwards (the bids their
+organisations lead and those they are partners in, as two id lists), not by testing every
+bid in the portal against their memberships: the list stays quick however many bids other
+organisations have made."""
+
+import pytest
+
+from procurement.selectors.bids import bids_for_user
+from tests.factories import OrganisationFactory
+from tests.procurement.factories_bids import BidFactory, member, partner_add
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_filter_is_two_id_lists_not_an_or_of_exists():
+    person = member(OrganisationFactory())
+
+    sql = str(bids_for_user(user=person).query).upper()
+
+    assert "EXISTS" not in sql
+    assert " OR " not in sql
+    assert '"PROCUREMENT_BID"."ID" IN (SELECT' in sql
+    assert " UNION " in sql
+
+
+def test_the_person_sees_exactly_their_own_and_their_partner_bids():
+    ours, also_ours = OrganisationFactory(), OrganisationFactory()
+    person = member(ours)
+    also_ours.memberships.create(user=person)
+    led = BidFactory(organisation=ours)
+    led_by_the_other = BidFactory(organisation=also_ours)
+    partnered = BidFactory()
+    partner_add(partnered, ours)
+    both = BidFactory(organisation=ours)
+    partner_add(both, also_ours)  # led by one of ours, partnered by the other: listed once
+    someone_elses = BidFactory()
+    partner_add(someone_elses)
+    member(someone_elses.organisation)
+
+    found = {bid.pk: bid.is_lead for bid in bids_for_user(user=person)}
+
+    assert found == {
+        led.pk: True,
+        led_by_the_other.pk: True,
+        partnered.pk: False,
+        both.pk: True,
+    }
+
+
+def test_someone_with_no_organisation_sees_no_bids():
+    BidFactory()
+    person = member(OrganisationFactory())
+    person.memberships.all().delete()
+
+    assert list(bids_for_user(user=person)) == []
