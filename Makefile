@@ -17,6 +17,7 @@ help:
 	@echo "make graph   redraw the Commission lifecycle diagram in docs/"
 	@echo "make backup  the PostgreSQL database and uploaded files into backups/ (make restore FILE=…)"
 	@echo "make security  bandit over the portal's code"
+	@echo "make bench   seed a PostgreSQL bench database, load the key pages, write docs/benchmarks.md"
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -47,8 +48,12 @@ run: setup
 serve: install
 	$(MANAGE) runserver $(HOST):$(PORT)
 
+# The suite shares itself between one process per CPU (pytest-xdist); the tests that start a
+# real Celery worker or restart PostgreSQL then run alone (exit 5 there: none were selected).
+XDIST ?= auto
 test: install
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(XDIST) -m "not worker and not pgrestart" $(PYTEST_ARGS)
+	$(BIN)/pytest -m "worker or pgrestart" $(PYTEST_ARGS) || [ $$? = 5 ]
 
 test-fast: install
 	$(BIN)/pytest -m "not browser" $(PYTEST_ARGS)
@@ -86,6 +91,29 @@ backup: install
 restore: install
 	@test -n "$(FILE)" || { echo "make restore FILE=backups/portal-backup-….tar.gz"; exit 2; }
 	$(MANAGE) restore "$(FILE)"
+
+# The bench (issue 17, docs/benchmarks.md): ten times Lancaster's volume on PostgreSQL
+# (127.0.0.1:5432, user postgres), served by gunicorn under production settings, each key page
+# loaded by wrk. Never part of `make test`. The settings are production's; only what a laptop
+# needs differs: a bench-only secret, plain HTTP on 127.0.0.1 (no HTTPS redirect) and Redis
+# database 15.
+BENCH_DB ?= commissioning_portal_bench
+BENCH_SECONDS ?= 10
+BENCH_DATABASE_URL := postgres://postgres@127.0.0.1:5432/$(BENCH_DB)
+BENCH_ENV := DATABASE_URL=$(BENCH_DATABASE_URL) DJANGO_DEBUG=False
+BENCH_PRODUCTION := $(BENCH_ENV) DJANGO_SETTINGS_MODULE=config.settings.production \
+	DJANGO_SECRET_KEY=bench-only-secret-key-never-used-in-production-0123456789 \
+	DJANGO_ALLOWED_HOSTS=127.0.0.1 DJANGO_SECURE_SSL_REDIRECT=False \
+	REDIS_URL=redis://127.0.0.1:6379/15 LOG_LEVEL=WARNING
+
+bench: install
+	@command -v wrk >/dev/null || apt-get install -y wrk || sudo apt-get install -y wrk
+	@psql -h 127.0.0.1 -U postgres -Atc "SELECT 1 FROM pg_database WHERE datname='$(BENCH_DB)'" \
+		| grep -q 1 || createdb -h 127.0.0.1 -U postgres $(BENCH_DB)
+	$(BENCH_ENV) $(MANAGE) migrate --noinput -v0
+	$(BENCH_ENV) $(MANAGE) seed_bench --if-empty
+	$(BENCH_PRODUCTION) $(MANAGE) collectstatic --noinput -v0
+	$(BENCH_PRODUCTION) $(MANAGE) run_bench --seconds $(BENCH_SECONDS)
 
 graph: install
 	$(MANAGE) graph_transitions --exclude cancel -o docs/commission-lifecycle.png commissioning.Commission

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from procurement import urls_for_providers
 from procurement.views import (
     agreements,
     assessment,
@@ -273,3 +274,6 @@ urlpatterns = [
         name="agreement_transition",
     ),
 ]
+
+# For providers: the eligibility check, and alerts of new opportunities.
+urlpatterns += urls_for_providers.urlpatterns

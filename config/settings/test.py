@@ -1,5 +1,7 @@
 """Settings for the test suite: fast hashing, emails kept in memory, Celery eager."""
 
+from urllib.parse import urlsplit
+
 from .base import *  # noqa: F403
 from .base import env
 
@@ -23,3 +25,15 @@ STORAGES = {
 
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+# `make test` shares the suite between processes (pytest-xdist): each has its own test
+# database already (pytest-django), and here its own media folder, email folder and Redis
+# database for the cache, so that one process clearing or filling them never reaches another.
+XDIST_WORKER = env("PYTEST_XDIST_WORKER", default="")
+if XDIST_WORKER:
+    MEDIA_ROOT = f"{MEDIA_ROOT}-{XDIST_WORKER}"
+    EMAIL_FILE_PATH = f"{EMAIL_FILE_PATH}-{XDIST_WORKER}"
+    if REDIS_URL:  # noqa: F405
+        _cache_database = 1 + int(XDIST_WORKER.removeprefix("gw"))  # 0 is the serial run's
+        _redis = urlsplit(REDIS_URL)  # noqa: F405
+        CACHES["default"]["LOCATION"] = _redis._replace(path=f"/{_cache_database}").geturl()  # noqa: F405

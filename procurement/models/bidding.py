@@ -374,6 +374,22 @@ def _partners_waiting(bid) -> list[str]:
     ]
 
 
+def _eligibility_words(bid) -> list[str]:
+    from procurement.selectors.eligibility import eligibility_check_get
+
+    check = eligibility_check_get(opportunity=bid.opportunity, organisation=bid.organisation)
+    if check is None or check.passed:
+        return [f"Check {bid.organisation.name} can apply: answer the eligibility questions"]
+    return [f"{bid.organisation.name} cannot apply: {reason}" for reason in check.reasons]
+
+
+def _eligibility_url(bid) -> str:
+    return (
+        reverse("procurement:eligibility_check", kwargs={"slug": bid.opportunity.slug})
+        + f"?organisation={bid.organisation_id}"
+    )
+
+
 class BidState(models.TextChoices):
     DRAFT = "draft", "Draft"
     SUBMITTED = "submitted", "Submitted"
@@ -475,6 +491,18 @@ class Bid(FSMModelMixin, models.Model):
     def partners_have_confirmed(self) -> bool:
         return not self.partners.filter(confirmed_at__isnull=True).exists()
 
+    @condition(
+        "The organisation has passed the opportunity’s eligibility check.",
+        needed=_eligibility_words,
+        link=_eligibility_url,
+    )
+    def passes_eligibility(self) -> bool:
+        """The organisation's latest answers say yes to every eligibility question the
+        opportunity asks (none asked: nothing to pass)."""
+        from procurement.selectors.eligibility import eligibility_passed
+
+        return eligibility_passed(opportunity=self.opportunity, organisation=self.organisation)
+
     # --- Transitions ---------------------------------------------------------------------------
 
     @fsm_log_by
@@ -487,6 +515,7 @@ class Bid(FSMModelMixin, models.Model):
         conditions=[
             is_before_deadline,
             lead_is_verified,
+            passes_eligibility,
             has_title,
             has_amount_requested,
             answers_every_question,

@@ -106,6 +106,7 @@ READS: dict[str, tuple[str, ...]] = {
     "monitoring:agreement_evaluation": ("complete", "remove"),
     "monitoring:commission_evaluation": ("complete", "remove"),
     "monitoring:portfolio_payments": ("show",),
+    "procurement:eligibility_check": ("organisation",),
 }
 EVERY_PAGE = ("page", "sort", "order")
 

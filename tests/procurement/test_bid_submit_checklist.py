@@ -45,7 +45,7 @@ def test_every_problem_on_the_submit_page_comes_from_the_machines_checklist(clie
 
     assert checklist_problems(checklist) == expected
     assert bid_submit_problems(bid=bid) == expected
-    assert [item.met for item in checklist] == [True] + [False] * 6
+    assert [item.met for item in checklist] == [True, False, True] + [False] * 5
     client.force_login(member(organisation))
     page = text_of(client.get(f"/bids/{bid.pk}/actions/submit/"))
     assert "You cannot submit your bid yet" in page
@@ -63,6 +63,7 @@ def test_a_complete_bid_has_nothing_left_and_every_condition_is_ticked():
     assert [item.label for item in checklist] == [
         "The opportunity is open for bids.",
         "The lead organisation has been verified by the council.",
+        "The organisation has passed the opportunity’s eligibility check.",
         "The project title is given.",
         "The amount requested is given.",
         "Every question is answered.",
