@@ -281,7 +281,7 @@ class QuestionForm(BaseForm):
     def __init__(self, *args, number: int = 1, **kwargs):
         self.number = number
         super().__init__(*args, **kwargs)
-        heading = self.initial.get("heading") or f"Question {number}"
+        heading = self.initial.get("heading") or "your own question"
         self.helper.layout = Layout(
             Fieldset(
                 Field("id"),

@@ -137,11 +137,7 @@ def _core_criteria() -> list[CoreCriterion]:
     framework = Framework.objects.current()
     if framework is None:
         return []
-    return list(
-        CoreCriterion.objects.filter(framework=framework)
-        .exclude(slug=SERVICE_SPECIFIC_SLUG)
-        .order_by("order", "name")
-    )
+    return list(CoreCriterion.objects.filter(framework=framework).order_by("order", "name"))
 
 
 def _sentence(text: str) -> str:
@@ -149,38 +145,88 @@ def _sentence(text: str) -> str:
     return text if not text or text.endswith((".", "?", "!")) else f"{text}."
 
 
-def opportunity_questions_create_default(*, opportunity: Opportunity) -> list[Question]:
-    """One question per core criterion of the current framework (not the service-specific
-    one), weighted by its default weight, then one per service-specific criterion of the
-    specification, weighted as the specification weights it."""
+def _shares(total: Decimal, parts: list[Decimal]) -> list[Decimal]:
+    """`total` split in proportion to `parts` (equally when they are all 0), to the hundredth,
+    the rounding left on the largest share so the shares add up to `total` exactly."""
+    if not parts:
+        return []
+    whole = sum(parts, Decimal(0))
+    if whole <= 0:
+        parts, whole = [Decimal(1)] * len(parts), Decimal(len(parts))
+    shares = [(total * part / whole).quantize(Decimal("0.01")) for part in parts]
+    largest = max(range(len(shares)), key=lambda index: shares[index])
+    shares[largest] += total - sum(shares, Decimal(0))
+    return shares
+
+
+def opportunity_default_questions(*, opportunity: Opportunity) -> list[Question]:
+    """The opportunity's default questions, unsaved and weighted to add up to 100.
+
+    One per core criterion of the current framework, weighted by its default weight. The
+    service-specific criterion's weight is shared among the specification's own
+    service-specific criteria in proportion to their weights, one question each; a
+    specification with none gets one question on the service-specific criterion itself.
+    When the framework's default weights do not add up to 100, every weight is scaled so
+    that they do."""
     questions = []
     for criterion in _core_criteria():
-        questions.append(
-            Question(
-                opportunity=opportunity,
-                criterion=criterion,
-                text=f"{_sentence(criterion.description)} Tell us how your service will do this.",
-                guidance=DEFAULT_GUIDANCE,
-                word_limit=DEFAULT_WORD_LIMIT,
-                weight=criterion.default_weight,
+        if criterion.slug != SERVICE_SPECIFIC_SLUG:
+            questions.append(
+                Question(
+                    opportunity=opportunity,
+                    criterion=criterion,
+                    text=f"{_sentence(criterion.description)} Tell us how your service will do "
+                    "this.",
+                    guidance=DEFAULT_GUIDANCE,
+                    word_limit=DEFAULT_WORD_LIMIT,
+                    weight=criterion.default_weight,
+                )
             )
-        )
-    for criterion in opportunity.specification.service_criteria.order_by("pk"):
-        description = f" {_sentence(criterion.description)}" if criterion.description else ""
-        questions.append(
-            Question(
-                opportunity=opportunity,
-                service_criterion=criterion,
-                text=f"{_sentence(criterion.name)}{description} "
-                "Tell us how your service will meet this.",
-                guidance=DEFAULT_GUIDANCE,
-                word_limit=DEFAULT_WORD_LIMIT,
-                weight=criterion.weight,
+            continue
+        own = list(opportunity.specification.service_criteria.order_by("pk"))
+        if not own:
+            questions.append(
+                Question(
+                    opportunity=opportunity,
+                    criterion=criterion,
+                    text=f"{_sentence(criterion.description)} Tell us which apply to your "
+                    "service and how you will meet them.",
+                    guidance=DEFAULT_GUIDANCE,
+                    word_limit=DEFAULT_WORD_LIMIT,
+                    weight=criterion.default_weight,
+                )
             )
-        )
+            continue
+        shares = _shares(criterion.default_weight, [own_criterion.weight for own_criterion in own])
+        for own_criterion, share in zip(own, shares, strict=True):
+            description = (
+                f" {_sentence(own_criterion.description)}" if own_criterion.description else ""
+            )
+            questions.append(
+                Question(
+                    opportunity=opportunity,
+                    service_criterion=own_criterion,
+                    text=f"{_sentence(own_criterion.name)}{description} "
+                    "Tell us how your service will meet this.",
+                    guidance=DEFAULT_GUIDANCE,
+                    word_limit=DEFAULT_WORD_LIMIT,
+                    weight=share,
+                )
+            )
+    total = sum((question.weight for question in questions), Decimal(0))
+    if questions and total != 100:
+        weights = _shares(Decimal(100), [question.weight for question in questions])
+        for question, weight in zip(questions, weights, strict=True):
+            question.weight = weight
     for order, question in enumerate(questions, start=1):
         question.order = order
-    return Question.objects.bulk_create(questions)
+    return questions
+
+
+def opportunity_questions_create_default(*, opportunity: Opportunity) -> list[Question]:
+    """Save the opportunity's default questions (`opportunity_default_questions`): their
+    weights add up to 100, so it can be published without re-weighting."""
+    return Question.objects.bulk_create(opportunity_default_questions(opportunity=opportunity))
 
 
 @transaction.atomic
@@ -264,6 +310,69 @@ def opportunity_questions_update(
         changed.append(question)
     Question.objects.bulk_update(changed, ["text", "guidance", "word_limit", "weight"])
     return changed
+
+
+def _editable_questions(opportunity: Opportunity) -> list[Question]:
+    """The draft opportunity's questions in order, locked; QuestionsLocked once published."""
+    locked = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
+    if locked.is_published:
+        raise QuestionsLocked(QuestionsLocked.message)
+    return list(Question.objects.select_for_update().filter(opportunity=opportunity))
+
+
+def _renumber(questions: list[Question]) -> None:
+    for order, question in enumerate(questions, start=1):
+        question.order = order
+    Question.objects.bulk_update(questions, ["order"])
+
+
+@transaction.atomic
+def opportunity_question_add(*, opportunity: Opportunity) -> Question:
+    """A new question at the end, weighted 0 (so the total stays as it was) for the officer
+    to write and weigh. Raises QuestionsLocked once the opportunity is published."""
+    questions = _editable_questions(opportunity)
+    question = Question(
+        opportunity=opportunity,
+        text="Write your question here.",
+        guidance=DEFAULT_GUIDANCE,
+        word_limit=DEFAULT_WORD_LIMIT,
+        weight=Decimal(0),
+        order=len(questions) + 1,
+    )
+    question.full_clean()
+    question.save()
+    return question
+
+
+@transaction.atomic
+def opportunity_question_remove(*, opportunity: Opportunity, question_id: int) -> Question:
+    """Remove one question; the others keep their order. Question.DoesNotExist when it is not
+    one of this opportunity's; QuestionsLocked once the opportunity is published."""
+    questions = _editable_questions(opportunity)
+    question = next((q for q in questions if q.pk == question_id), None)
+    if question is None:
+        raise Question.DoesNotExist(question_id)
+    _renumber([q for q in questions if q.pk != question_id])
+    question.delete()
+    return question
+
+
+@transaction.atomic
+def opportunity_question_move(
+    *, opportunity: Opportunity, question_id: int, by: int
+) -> list[Question]:
+    """Move one question up (`by=-1`) or down (`by=1`) the order; at the top or bottom it
+    stays. Question.DoesNotExist when it is not one of this opportunity's; QuestionsLocked
+    once the opportunity is published."""
+    questions = _editable_questions(opportunity)
+    index = next((i for i, q in enumerate(questions) if q.pk == question_id), None)
+    if index is None:
+        raise Question.DoesNotExist(question_id)
+    other = index + by
+    if 0 <= other < len(questions):
+        questions[index], questions[other] = questions[other], questions[index]
+    _renumber(questions)
+    return questions
 
 
 # --- Documents -------------------------------------------------------------------------------

@@ -41,7 +41,7 @@ from procurement.forms.opportunities import (
     QuestionFormSet,
     question_initial,
 )
-from procurement.models import Opportunity, OpportunityDocument, OpportunityState
+from procurement.models import Opportunity, OpportunityDocument, OpportunityState, Question
 from procurement.selectors import opportunities as selectors
 from procurement.services import opportunities as services
 
@@ -364,7 +364,12 @@ class OpportunityQuestionsView(StaffOpportunityMixin, ManageOpportunitiesMixin, 
     prefix = "questions"
 
     def get_initial(self):
-        return [question_initial(question) for question in self.opportunity.questions.all()]
+        return [
+            question_initial(question)
+            for question in self.opportunity.questions.select_related(
+                "criterion", "service_criterion"
+            )
+        ]
 
     def post(self, request, *args, **kwargs):
         if self.opportunity.is_published:
@@ -375,23 +380,33 @@ class OpportunityQuestionsView(StaffOpportunityMixin, ManageOpportunitiesMixin, 
     def get_context_data(self, **kwargs):
         kwargs.setdefault("form", self.get_form())
         formset = kwargs["form"]
-        total = sum((question.weight for question in self.opportunity.questions.all()), 0)
+        questions = list(
+            self.opportunity.questions.select_related("criterion", "service_criterion")
+        )
+        total = sum((question.weight for question in questions), 0)
         return super().get_context_data(
             formset=formset,
+            questions=questions,
             total_weight=total,
             weights_problem=selectors.weights_problem(total=total),
             **kwargs,
         )
 
     def form_valid(self, form):
+        """Save what was typed, then add, remove or move a question when one of those buttons
+        was pressed (and come back here to carry on)."""
         try:
             services.opportunity_questions_update(opportunity=self.opportunity, rows=form.rows())
+            changed = self.question_change()
         except services.QuestionsLocked as error:
             messages.error(self.request, str(error))
             return redirect("procurement:opportunity_questions", pk=self.opportunity.pk)
         except ValidationError as error:
             form.forms[0].add_error(None, error.messages)
             return self.form_invalid(form)
+        if changed:
+            messages.success(self.request, changed)
+            return redirect("procurement:opportunity_questions", pk=self.opportunity.pk)
         problem = selectors.weights_problem(total=form.total_weight())
         if problem:
             messages.success(
@@ -400,6 +415,32 @@ class OpportunityQuestionsView(StaffOpportunityMixin, ManageOpportunitiesMixin, 
             return redirect("procurement:opportunity_questions", pk=self.opportunity.pk)
         messages.success(self.request, "Questions saved. The weights add up to 100.")
         return redirect("procurement:staff_opportunity_detail", pk=self.opportunity.pk)
+
+    def question_change(self) -> str:
+        """Make the change a question's button asked for; what was done, or "" for none."""
+        post, opportunity = self.request.POST, self.opportunity
+        if "add" in post:
+            services.opportunity_question_add(opportunity=opportunity)
+            return "Question added at the end, weighted 0. Write it and give it a weight."
+        for name, by, done in (("move_up", -1, "moved up"), ("move_down", 1, "moved down")):
+            if name in post:
+                question_id = submitted_id(post, name)
+                try:
+                    services.opportunity_question_move(
+                        opportunity=opportunity, question_id=question_id, by=by
+                    )
+                except Question.DoesNotExist as error:
+                    raise Http404("No such question") from error
+                return f"Questions saved and the question {done}."
+        if "remove" in post:
+            try:
+                services.opportunity_question_remove(
+                    opportunity=opportunity, question_id=submitted_id(post, "remove")
+                )
+            except Question.DoesNotExist as error:
+                raise Http404("No such question") from error
+            return "Question removed. Check that the weights still add up to 100."
+        return ""
 
 
 class OpportunityDocumentsView(StaffOpportunityMixin, ManageOpportunitiesMixin, FormView):

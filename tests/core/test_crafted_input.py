@@ -88,6 +88,7 @@ READS: dict[str, tuple[str, ...]] = {
     "procurement:opportunity_list": ("sector", "priority", "page"),
     "procurement:opportunity_create": ("specification", "commission"),
     "procurement:opportunity_documents": ("remove",),
+    "procurement:opportunity_questions": ("move_up", "move_down", "remove"),
     "procurement:panel": ("action", "panel_member", "user", "assign"),
     "procurement:decision_list": ("q", "area", "funding_type", "year"),
     "procurement:bid_partners": ("q", "remove", "organisation"),
