@@ -24,6 +24,7 @@ from demo.opportunities import demo_opportunities_seed
 from demo.organisations import demo_organisations_seed
 from demo.people import DEMO_PEOPLE, PROVIDER_ORGANISATION, demo_users_seed
 from demo.plan import demo_plan_stage_seed
+from demo.procurement_act import demo_procurement_act_seed
 from demo.understand import demo_understand_seed
 from providers.models import Membership
 
@@ -63,6 +64,7 @@ def _seed() -> dict:
     )
     opportunities = demo_opportunities_seed(officer=users[Role.OFFICER], commissions=commissions)
     demo_bids_seed(opportunities=opportunities, organisations=organisations, users=users)
+    demo_procurement_act_seed(officer=users[Role.OFFICER])
     demo_awards_seed(opportunities=opportunities, organisations=organisations, users=users)
     demo_monitoring_seed(organisations=organisations, users=users)
     demo_evaluation_seed(organisations=organisations, users=users)

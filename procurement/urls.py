@@ -1,6 +1,6 @@
 from django.urls import path
 
-from procurement import urls_for_providers
+from procurement import urls_act, urls_for_providers
 from procurement.views import (
     agreements,
     assessment,
@@ -274,6 +274,9 @@ urlpatterns = [
         name="agreement_transition",
     ),
 ]
+
+# The Procurement Act 2023: conflicts assessment, notices and the panel workload.
+urlpatterns += urls_act.urlpatterns
 
 # For providers: the eligibility check, and alerts of new opportunities.
 urlpatterns += urls_for_providers.urlpatterns

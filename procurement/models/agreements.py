@@ -33,6 +33,24 @@ MONTHS_OF_FREQUENCY = {
 }
 
 
+def _standstill_words(agreement) -> str:
+    from core.templatetags.portal import govuk_date
+
+    ends = agreement.decision.standstill_ends_on
+    if ends is None:
+        return (
+            "Publish the contract award notice once every bidder has its assessment summary: "
+            "the standstill period of 8 working days begins that day"
+        )
+    return f"The standstill period ends {govuk_date(ends)}: the contract can be sent after that"
+
+
+def _notices_url(agreement) -> str:
+    return reverse(
+        "procurement:procurement_notices", kwargs={"pk": agreement.decision.bid.opportunity_id}
+    )
+
+
 class Agreement(ConcurrentTransitionMixin, models.Model):
     """The grant agreement or contract made from an approved award."""
 
@@ -114,12 +132,18 @@ class Agreement(ConcurrentTransitionMixin, models.Model):
         return self.targets.exists()
 
     @condition(
-        "For a contract, the standstill period after the decision has ended (bidders could "
-        "challenge the award until then)."
+        "For a contract, the contract award notice is published and the standstill period "
+        "after it has ended (bidders could challenge the award until then).",
+        needed=_standstill_words,
+        link=_notices_url,
     )
     def standstill_has_ended(self) -> bool:
+        """Procurement Act 2023, s.51: a contract is not entered into until the standstill
+        period, which the contract award notice starts, has ended. Grants have none."""
         ends = self.decision.standstill_ends_on
-        return ends is None or timezone.localdate() > ends
+        if ends is None:
+            return self.kind != "contract"
+        return timezone.localdate() > ends
 
     # --- Transitions ---------------------------------------------------------------------------
 

@@ -62,6 +62,10 @@ def _weights_words(opportunity) -> str:
     return weights_problem(total=questions_total_weight(opportunity=opportunity))
 
 
+def _conflicts_assessment_url(opportunity) -> str:
+    return reverse("procurement:conflicts_assessment", kwargs={"pk": opportunity.pk})
+
+
 def _deadline_words_for_officers(opportunity) -> str:
     from core.templatetags.portal import govuk_datetime
 
@@ -197,6 +201,16 @@ class Opportunity(FSMModelMixin, models.Model):
         service has set it on the draft (the demo publishes in the past), otherwise now."""
         return self.closes_at > (self.published_at or timezone.now())
 
+    @condition(
+        "Everyone involved has declared their interests and the conflicts assessment is recorded",
+        needed="Record the conflicts assessment: the lead officer and approvers declare their "
+        "interests first",
+        link=_conflicts_assessment_url,
+    )
+    def conflicts_assessment_made(self) -> bool:
+        """Procurement Act 2023, s.83: the conflicts assessment exists before publication."""
+        return self.conflicts_assessments.filter(stage="publication").exists()
+
     @condition("The deadline has passed", needed=_deadline_words_for_officers)
     def deadline_has_passed(self) -> bool:
         return self.has_closed()
@@ -217,6 +231,7 @@ class Opportunity(FSMModelMixin, models.Model):
             weights_add_up,
             closes_after_it_opens,
             closes_in_the_future,
+            conflicts_assessment_made,
         ],
         custom={
             "label": "Publish the opportunity",

@@ -12,9 +12,8 @@ from django.utils import timezone
 from core.emails import absolute_url, organisation_members_email
 from core.models import User
 from core.outbox import outbox_enqueue
-from core.working_days import STANDSTILL_WORKING_DAYS, working_days_add
 from procurement import tasks
-from procurement.models import AwardDecision, FundingType
+from procurement.models import AwardDecision
 from procurement.selectors import decisions as selectors
 from procurement.selectors.assessment import commission_bids_received
 
@@ -23,8 +22,9 @@ def awards_approve(*, commission, approved_by: User) -> list[AwardDecision]:
     """Make the recommended decisions on the commission's bids received the council's
     decisions, as approved by `approved_by` today (Europe/London).
 
-    For a contract, the standstill period ends 8 working days after today (weekends and
-    England bank holidays skipped); grants have none. Each successful award becomes an
+    For a contract, the standstill period starts only when the contract award notice is
+    published, once every bidder has its assessment summary (the emails sent here): see
+    `procurement.services.notices`. Each successful award becomes an
     agreement (a draft for the officer to complete and send), and once the transaction
     commits every bidder, successful or not, is emailed the decision with their feedback.
 
@@ -47,14 +47,7 @@ def awards_approve(*, commission, approved_by: User) -> list[AwardDecision]:
         decision.approved_by = approved_by
         decision.approved_at = now
         decision.decided_on = today
-        decision.standstill_ends_on = (
-            working_days_add(start=today, days=STANDSTILL_WORKING_DAYS)
-            if decision.bid.opportunity.funding_type == FundingType.CONTRACT
-            else None
-        )
-        decision.save(
-            update_fields=["approved_by", "approved_at", "decided_on", "standstill_ends_on"]
-        )
+        decision.save(update_fields=["approved_by", "approved_at", "decided_on"])
         if decision.is_successful:
             agreement_create(decision=decision, created_by=approved_by)
         outbox_enqueue(task=tasks.decision_email_send, args=[decision.pk])

@@ -90,6 +90,8 @@ READS: dict[str, tuple[str, ...]] = {
     "procurement:opportunity_documents": ("remove",),
     "procurement:opportunity_questions": ("move_up", "move_down", "remove"),
     "procurement:panel": ("action", "panel_member", "user", "assign"),
+    "procurement:panel_workload": ("action",),
+    "procurement:conflicts_assessment": ("action",),
     "procurement:decision_list": ("q", "area", "funding_type", "year"),
     "procurement:bid_partners": ("q", "remove", "organisation"),
     "procurement:bid_attachments": ("remove",),

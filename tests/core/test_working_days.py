@@ -5,7 +5,13 @@ import datetime as dt
 
 import pytest
 
-from core.working_days import STANDSTILL_WORKING_DAYS, is_working_day, working_days_add
+from core.working_days import (
+    STANDSTILL_WORKING_DAYS,
+    is_working_day,
+    standstill_last_day,
+    working_days_add,
+    working_days_period_end,
+)
 
 
 def test_the_standstill_period_is_eight_working_days():
@@ -70,3 +76,23 @@ def test_is_working_day(day, working):
 def test_a_negative_number_of_days_is_refused():
     with pytest.raises(ValueError):
         working_days_add(start=dt.date(2026, 11, 2), days=-1)
+
+
+def test_a_period_beginning_with_a_working_day_counts_that_day():
+    """Procurement Act 2023, s.51: 8 working days beginning with the day the contract award
+    notice is published. Monday 2 November 2026 is day 1; Wednesday 11 November is day 8."""
+    assert standstill_last_day(award_notice_published_on=dt.date(2026, 11, 2)) == dt.date(
+        2026, 11, 11
+    )
+
+
+def test_a_period_beginning_at_the_weekend_counts_from_monday():
+    assert working_days_period_end(first_day=dt.date(2026, 11, 7), days=8) == dt.date(2026, 11, 18)
+
+
+def test_a_period_beginning_on_christmas_eve_skips_the_holidays():
+    # Thu 24 (1), [Christmas, weekend, Boxing Day substitute], 29 (2), 30 (3), 31 (4),
+    # [New Year's Day, weekend], Mon 4 (5), Tue 5 (6), Wed 6 (7), Thu 7 January 2027 (8).
+    assert standstill_last_day(award_notice_published_on=dt.date(2026, 12, 24)) == dt.date(
+        2027, 1, 7
+    )

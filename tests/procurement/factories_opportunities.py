@@ -9,7 +9,13 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from core.roles import Role
-from procurement.models import Bid, Clarification, Opportunity
+from procurement.models import (
+    Bid,
+    Clarification,
+    ConflictsAssessment,
+    ConflictsStage,
+    Opportunity,
+)
 from procurement.services.opportunities import opportunity_questions_create_default
 from tests.factories import (
     CommissionFactory,
@@ -69,6 +75,17 @@ class OpportunityFactory(factory.django.DjangoModelFactory):
     def workshops(self, create, extracted, **kwargs):
         if create and extracted:
             self.workshops.set(extracted)
+
+    @factory.post_generation
+    def conflicts_assessed(self, create, extracted, **kwargs):
+        """The conflicts assessment before publication is recorded (Procurement Act 2023,
+        s.83: publishing needs it) unless `conflicts_assessed=False`."""
+        if create and extracted is not False:
+            ConflictsAssessment.objects.create(
+                opportunity=self,
+                stage=ConflictsStage.PUBLICATION,
+                steps_taken="No conflict of interest was declared.",
+            )
 
 
 class DraftOpportunityFactory(OpportunityFactory):

@@ -588,8 +588,8 @@ def test_a_contract_is_not_sent_before_the_standstill_period_ends(client):
     client.force_login(made.officer)
     page = text_of(client.get(f"/agreements/{agreement.pk}/"))
     assert (
-        "Missing For a contract, the standstill period after the decision has ended (bidders "
-        "could challenge the award until then)" in page
+        "Missing For a contract, the contract award notice is published and the standstill "
+        "period after it has ended (bidders could challenge the award until then)" in page
     )
     with pytest.raises(TransitionNotAllowed):
         agreement_transition(agreement=agreement, name="issue", user=made.officer)

@@ -65,25 +65,13 @@ def test_successful_awards_become_agreements_and_the_others_do_not(approver):
     assert not Agreement.objects.filter(decision__bid=assessed.bids[2]).exists()
 
 
-def test_contract_standstill_skips_christmas_and_new_year(approver, clock):
-    """Decided on Tuesday 22 December 2026: Christmas Day, the weekend, the Boxing Day
-    substitute (Monday 28th), New Year's Day and the next weekend are not working days, so
-    the 8th working day is Wednesday 6 January 2027."""
+def test_a_contract_standstill_period_waits_for_the_contract_award_notice(approver):
+    """Procurement Act 2023, s.51: the standstill period begins with the contract award
+    notice, which is published after every bidder has its assessment summary, so approving
+    the awards does not start it (tests/procurement/test_notices.py counts it)."""
     assessed = awaiting_approval(funding_type="contract")
-    clock.move_to(london(2026, 12, 22))
     approve(assessed, by=approver)
-    for decision in decisions_of(assessed):
-        assert decision.decided_on == dt.date(2026, 12, 22)
-        assert decision.standstill_ends_on == dt.date(2027, 1, 6)
-
-
-def test_contract_standstill_skips_easter(approver, clock):
-    """Decided on Wednesday 24 March 2027: Good Friday and Easter Monday are skipped, so
-    the 8th working day is Wednesday 7 April 2027."""
-    assessed = awaiting_approval(funding_type="contract")
-    clock.move_to(london(2027, 3, 24))
-    approve(assessed, by=approver)
-    assert {d.standstill_ends_on for d in decisions_of(assessed)} == {dt.date(2027, 4, 7)}
+    assert all(d.standstill_ends_on is None for d in decisions_of(assessed))
 
 
 def test_a_decision_late_in_the_evening_is_dated_in_london(approver, clock):
@@ -94,8 +82,6 @@ def test_a_decision_late_in_the_evening_is_dated_in_london(approver, clock):
     approve(assessed, by=approver)
     decision = decisions_of(assessed)[0]
     assert decision.decided_on == dt.date(2027, 7, 1)
-    # Thursday 1 July: Friday 2 (1), Monday 5 to Friday 9 (2–6), Monday 12 (7), Tuesday 13 (8).
-    assert decision.standstill_ends_on == dt.date(2027, 7, 13)
 
 
 # --- Emails ------------------------------------------------------------------------------------
@@ -158,7 +144,7 @@ def test_the_email_never_names_the_panel_or_their_own_scores(
         assert "the answer was read in full" not in message.body  # a panel member's comment
 
 
-def test_a_contract_email_gives_the_standstill_date_and_what_it_means(
+def test_a_contract_email_is_the_assessment_summary_and_says_when_standstill_begins(
     approver, mailoutbox, django_capture_on_commit_callbacks, clock
 ):
     assessed = awaiting_approval(funding_type="contract")
@@ -167,8 +153,8 @@ def test_a_contract_email_gives_the_standstill_date_and_what_it_means(
         approve(assessed, by=approver)
     assert len(mailoutbox) == 3
     for message in mailoutbox:
-        assert "Standstill period: ends on 6 January 2027" in message.body
-        assert "will not enter into the contract until the standstill period has ended" in (
+        assert "this email is your assessment summary" in message.body
+        assert "The standstill period of 8 working days begins the day it is published" in (
             message.body
         )
         assert "Date of the decision: 22 December 2026" in message.body

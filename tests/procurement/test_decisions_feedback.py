@@ -8,10 +8,12 @@ from html import unescape
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from core.roles import Role
 from core.templatetags.portal import govuk_date
-from procurement.models import AwardDecision
+from procurement.models import AwardDecision, NoticeKind
+from procurement.services.notices import notice_record
 from tests.factories import OrganisationFactory
 from tests.procurement.factories_bids import member, partner_add
 from tests.procurement.factories_decisions import approve, awaiting_approval, award_make
@@ -73,12 +75,25 @@ def test_the_page_never_shows_the_panel_or_their_own_scores(client, approved):
     assert "the answer was read in full" not in page  # a panel member's own comment
 
 
-def test_a_contract_shows_the_standstill_period(client, approver):
+def test_a_contract_shows_the_standstill_period(client, approver, officer):
     assessed = awaiting_approval(funding_type="contract")
     approve(assessed, by=approver)
     bid = assessed.bids[0]
-    decision = AwardDecision.objects.get(bid=bid)
     client.force_login(lead_member(bid))
+    page = text_of(client.get(f"/bids/{bid.pk}/feedback/"))
+    assert "The standstill period of 8 working days begins the day it is published" in page
+
+    AwardDecision.objects.filter(bid__opportunity=bid.opportunity).update(
+        notified_at=timezone.now()
+    )
+    notice_record(
+        opportunity=bid.opportunity,
+        kind=NoticeKind.CONTRACT_AWARD,
+        identifier="CAN-001",
+        published_on=timezone.localdate(),
+        recorded_by=officer,
+    )
+    decision = AwardDecision.objects.get(bid=bid)
     page = text_of(client.get(f"/bids/{bid.pk}/feedback/"))
     assert decision.standstill_ends_on is not None
     assert f"Standstill period ends {govuk_date(decision.standstill_ends_on)}" in page
