@@ -289,6 +289,12 @@ class RagForm(BaseForm):
 class PaymentPaidForm(BaseForm):
     submit_label = "Record the payment"
 
+    invoice_received_on = GovukDateField(
+        what="the date the invoice was received",
+        label="Date the invoice was received (if the provider invoiced)",
+        help_text="The council pays within 30 days of receiving an invoice. For example, 3 3 2027",
+        required=False,
+    )
     paid_on = GovukDateField(
         what="the date paid", label="Date paid", help_text="For example, 1 4 2027"
     )
@@ -296,7 +302,17 @@ class PaymentPaidForm(BaseForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper.layout = Layout(Field("paid_on"), Field("amount"))
+        self.helper.layout = Layout(Field("invoice_received_on"), Field("paid_on"), Field("amount"))
+
+    def clean(self):
+        cleaned = super().clean()
+        received, paid_on = cleaned.get("invoice_received_on"), cleaned.get("paid_on")
+        if received and paid_on and received > paid_on:
+            self.add_error(
+                "invoice_received_on",
+                "The date the invoice was received must be the same as or before the date paid",
+            )
+        return cleaned
 
     def clean_amount(self) -> Decimal:
         amount = self.cleaned_data["amount"]

@@ -409,11 +409,18 @@ def _live_hold(instalment: PaymentInstalment) -> PaymentHold | None:
 
 @transaction.atomic
 def payment_mark_paid(
-    *, instalment: PaymentInstalment, user: User, paid_on: datetime.date, amount: Decimal
+    *,
+    instalment: PaymentInstalment,
+    user: User,
+    paid_on: datetime.date,
+    amount: Decimal,
+    invoice_received_on: datetime.date | None = None,
 ) -> InstalmentPayment:
-    """Record that the council paid a scheduled instalment: the date (today or before) and
-    the amount. A payment held until a return is accepted cannot be paid; nor can one paid
-    already. PermissionDenied for anyone but an officer; ValidationError by field."""
+    """Record that the council paid a scheduled instalment: the date (today or before), the
+    amount and, when the provider invoiced, the day the invoice was received (on or before
+    the day paid; the 30-day payment terms run from it). A payment held until a return is
+    accepted cannot be paid; nor can one paid already. PermissionDenied for anyone but an
+    officer; ValidationError by field."""
     agreement, instalment = _lock_payments(instalment, user)
     errors = {}
     if InstalmentPayment.objects.filter(instalment=instalment).exists():
@@ -430,12 +437,17 @@ def payment_mark_paid(
         errors["paid_on"] = "The date paid must be on or after the start of the agreement"
     if amount <= 0:
         errors["amount"] = "The amount paid must be more than £0"
+    if invoice_received_on is not None and invoice_received_on > paid_on:
+        errors["invoice_received_on"] = (
+            "The date the invoice was received must be the same as or before the date paid"
+        )
     if errors:
         raise ValidationError(errors)
     return InstalmentPayment.objects.create(
         agreement=agreement,
         instalment=instalment,
         scheduled_on=instalment.due_on,
+        invoice_received_on=invoice_received_on,
         paid_on=paid_on,
         amount=amount.quantize(PENNY),
         recorded_by=user,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from monitoring import views, views_dashboards
+from monitoring import views, views_dashboards, views_late_payments
 
 app_name = "monitoring"
 
@@ -86,5 +86,17 @@ urlpatterns += [
         "staff/commissions/<int:pk>/sroi/",
         views_sroi.CommissionSroiView.as_view(),
         name="commission_sroi",
+    ),
+]
+
+# The officers' report of payments made after their 30-day terms.
+urlpatterns += [
+    path(
+        "staff/payments/late/", views_late_payments.LatePaymentsView.as_view(), name="late_payments"
+    ),
+    path(
+        "staff/payments/late.csv",
+        views_late_payments.LatePaymentsCsvView.as_view(),
+        name="late_payments_csv",
     ),
 ]

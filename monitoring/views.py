@@ -598,6 +598,7 @@ class PaymentPaidView(InstalmentMixin, FormView):
                 user=self.request.user,
                 paid_on=form.cleaned_data["paid_on"],
                 amount=form.cleaned_data["amount"],
+                invoice_received_on=form.cleaned_data["invoice_received_on"],
             )
         except ValidationError as error:
             form_errors_add(form, error)

@@ -46,6 +46,8 @@ ROWS = [
     Row("monitoring:portfolio as csv", "/staff/portfolio/?format=csv", STAFF),
     Row("monitoring:portfolio_csv", "/staff/portfolio.csv", STAFF),
     Row("monitoring:portfolio_payments", "/staff/portfolio/payments/?show=held", STAFF),
+    Row("monitoring:late_payments", "/staff/payments/late/", STAFF),
+    Row("monitoring:late_payments_csv", "/staff/payments/late.csv", STAFF),
     Row(
         "monitoring:agreement_performance own",
         performance("/agreements/{pk}/performance/", own=True),
