@@ -76,3 +76,25 @@ def get_item(mapping, key):
 def startswith(text, prefix) -> bool:
     """{% if request.path|startswith:url %}: for marking the section a page is in."""
     return str(text).startswith(str(prefix)) if prefix else False
+
+
+@register.simple_tag
+def pagination_items(page_obj) -> list[int | None]:
+    """The page numbers GOV.UK pagination shows for a long list: the first and last pages,
+    the current one and its neighbours, None where a run of pages is left out (drawn as an
+    ellipsis), so the links stay few however many pages there are."""
+    last, current = page_obj.paginator.num_pages, page_obj.number
+    shown = sorted({1, last, current - 1, current, current + 1} & set(range(1, last + 1)))
+    items: list[int | None] = []
+    for number in shown:
+        if items and number - items[-1] > 1:
+            items.append(None)
+        items.append(number)
+    return items
+
+
+@register.filter
+def listed(values) -> list:
+    """The values as a list, read once: a model form field's choices are otherwise counted
+    by one query and then read by another when a template loops over them."""
+    return list(values)

@@ -11,7 +11,8 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from commissioning.models import (
@@ -31,7 +32,14 @@ from commissioning.selectors.specifications import (
 )
 from core.templatetags.portal import govuk_datetime
 from engagement.models import EngagementEvent
-from procurement.models import BidState, Clarification, Opportunity, OpportunityState, Question
+from procurement.models import (
+    Bid,
+    BidState,
+    Clarification,
+    Opportunity,
+    OpportunityState,
+    Question,
+)
 
 # A commission whose plan is approved, or which is already in procurement, can have
 # opportunities made from its published specifications.
@@ -262,10 +270,13 @@ def opportunities_csv_rows(*, public: PublicOpportunities, base_url: str) -> lis
     return rows
 
 
-def opportunities_feed_list(*, limit: int = 50) -> QuerySet[Opportunity]:
-    """Published opportunities for the Atom feed, newest first."""
+def opportunities_feed_list(
+    *, limit: int = 50, queryset: QuerySet[Opportunity] | None = None
+) -> QuerySet[Opportunity]:
+    """Published opportunities (of `queryset`, when given) for the Atom feed, newest
+    first."""
     return (
-        Opportunity.objects.published()
+        (Opportunity.objects.published() if queryset is None else queryset)
         .select_related("specification__commission__sector")
         .order_by("-published_at", "-pk")[:limit]
     )
@@ -432,24 +443,35 @@ def opportunity_creation_problem(*, specification: Specification) -> str:
 
 
 def _with_counts(queryset: QuerySet[Opportunity]) -> QuerySet[Opportunity]:
-    """Clarification questions waiting for an answer, and bids received (a count only)."""
+    """Clarification questions waiting for an answer, and bids received (a count only).
+    Each a subquery of its own, so a page of opportunities counts only its own rows' bids
+    and questions rather than grouping a join of every bid ever made."""
+    waiting = (
+        Clarification.objects.filter(opportunity=OuterRef("pk"), published_at__isnull=True)
+        .order_by()
+        .values("opportunity")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    received = (
+        Bid.objects.filter(opportunity=OuterRef("pk"), state=BidState.SUBMITTED)
+        .order_by()
+        .values("opportunity")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
     return queryset.annotate(
-        clarifications_waiting=Count(
-            "clarifications",
-            filter=Q(clarifications__published_at__isnull=True),
-            distinct=True,
-        ),
-        bids_received=Count("bids", filter=Q(bids__state=BidState.SUBMITTED), distinct=True),
+        clarifications_waiting=Coalesce(Subquery(waiting, output_field=IntegerField()), 0),
+        bids_received=Coalesce(Subquery(received, output_field=IntegerField()), 0),
     )
 
 
-def opportunities_staff_list(*, now: dt.datetime | None = None) -> list[OpportunityEntry]:
-    """Every opportunity, newest first, with its state and counts. One query."""
-    now = now or timezone.now()
-    queryset = _with_counts(
+def opportunities_staff_list() -> QuerySet[Opportunity]:
+    """Every opportunity, newest first, with its counts: for a paginator (the list grows
+    with history). `opportunity_entries` gives a page's rows their state and deadline."""
+    return _with_counts(
         Opportunity.objects.select_related("specification__commission", "lot")
     ).order_by("-created_at", "-pk")
-    return [_entry(opportunity, now) for opportunity in queryset]
 
 
 def opportunity_staff_get(*, pk: int) -> Opportunity:

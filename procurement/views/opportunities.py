@@ -16,12 +16,12 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django.views import View
-from django.views.generic import FormView, TemplateView
+from django.views.generic import FormView, ListView, TemplateView
 
 from commissioning.models import Commission, Specification
 from core.csv_export import csv_response
 from core.forms import TransitionForm, form_errors_add, submitted_id
-from core.mixins import ObjectPermissionRequiredMixin, StaffRequiredMixin
+from core.mixins import FilterQueryMixin, ObjectPermissionRequiredMixin, StaffRequiredMixin
 from core.rules import is_provider_user
 from core.transition_views import TransitionConfirmView
 from core.transitions import (
@@ -182,17 +182,20 @@ class OpportunityDocumentView(PublicOpportunityMixin, View):
 # --- Council staff ---------------------------------------------------------------------------
 
 
-class StaffOpportunityListView(StaffRequiredMixin, TemplateView):
-    """Every opportunity with its state, questions waiting for an answer and bids received."""
+class StaffOpportunityListView(StaffRequiredMixin, FilterQueryMixin, ListView):
+    """Every opportunity with its state, questions waiting for an answer and bids received,
+    newest first, 50 to a page."""
 
     template_name = "procurement/staff_opportunity_list.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return selectors.opportunities_staff_list()
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            entries=selectors.opportunities_staff_list(),
-            can_manage=self.request.user.has_perm(MANAGE),
-            **kwargs,
-        )
+        context = super().get_context_data(can_manage=self.request.user.has_perm(MANAGE), **kwargs)
+        context["entries"] = selectors.opportunity_entries(opportunities=context["object_list"])
+        return context
 
 
 class ManageOpportunitiesMixin(ObjectPermissionRequiredMixin):
