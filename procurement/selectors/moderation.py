@@ -8,10 +8,11 @@ first.
 """
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, Max, Min, Q, QuerySet, Sum
 
 from core.models import User
 from procurement.models import (
@@ -150,6 +151,12 @@ class BidModeration:
         return sum(1 for row in self.rows if row.is_divergent)
 
     @property
+    def widest_divergence(self) -> QuestionRow | None:
+        """The divergent question the panel's scores are furthest apart on, if any."""
+        divergent = [row for row in self.rows if row.is_divergent]
+        return max(divergent, key=lambda row: row.spread) if divergent else None
+
+    @property
     def moderated_count(self) -> int:
         return sum(1 for row in self.rows if row.moderated is not None)
 
@@ -258,14 +265,74 @@ def _bid_moderations(*, opportunity: Opportunity, bids: list[Bid]) -> list[BidMo
     return result
 
 
-def opportunity_moderation(*, opportunity: Opportunity) -> list[BidModeration]:
-    """Every bid received, by reference, with its panel's submitted scores side by side."""
-    bids = list(
+def bids_for_moderation(*, opportunity: Opportunity) -> QuerySet[Bid]:
+    """The bids received, by reference: for a paginator (an opportunity may have hundreds)."""
+    return (
         opportunity.bids.filter(state=BidState.SUBMITTED)
         .select_related("organisation")
-        .order_by("reference")
+        .order_by("reference", "pk")
     )
-    return _bid_moderations(opportunity=opportunity, bids=bids)
+
+
+def bid_moderations(*, opportunity: Opportunity, bids: Iterable[Bid]) -> list[BidModeration]:
+    """The bids (a page of them) with their panel's submitted scores side by side."""
+    return _bid_moderations(opportunity=opportunity, bids=list(bids))
+
+
+def opportunity_moderation(*, opportunity: Opportunity) -> list[BidModeration]:
+    """Every bid received, by reference, with its panel's submitted scores side by side."""
+    return bid_moderations(
+        opportunity=opportunity, bids=bids_for_moderation(opportunity=opportunity)
+    )
+
+
+@dataclass(frozen=True)
+class ModerationProgress:
+    """Across every bid received: how many, how many are moderated, how many questions the
+    panel's scores differ on by the opportunity's threshold or more."""
+
+    received: int
+    moderated: int
+    divergent: int
+
+
+def moderation_progress(*, opportunity: Opportunity) -> ModerationProgress:
+    """Counted in the database (three queries), however many bids and scores there are:
+    the same answers `BidModeration.is_moderated` and `divergent_count` give bid by bid."""
+    bids = bids_for_moderation(opportunity=opportunity).order_by()
+    questions = opportunity.questions.values("pk")
+    question_count = questions.count()
+    moderated = (
+        bids.annotate(
+            moderated=Count("moderated_scores", filter=Q(moderated_scores__question__in=questions))
+        )
+        .filter(moderated=question_count)
+        .count()
+        if question_count
+        else 0
+    )
+    divergent = (
+        Score.objects.filter(
+            assignment__bid__in=bids.values("pk"),
+            assignment__submitted_at__isnull=False,
+            assignment__conflict__isnull=True,
+            question__in=questions,
+        )
+        .order_by()
+        .values("assignment__bid", "question")
+        .annotate(given=Count("pk"), spread=Max("score") - Min("score"))
+        .filter(given__gt=1, spread__gte=opportunity.divergence_threshold)
+        .count()
+    )
+    return ModerationProgress(received=bids.count(), moderated=moderated, divergent=divergent)
+
+
+def bid_moderation_page(*, bid: Bid, per_page: int) -> int:
+    """The page of the moderation list (`per_page` bids to a page) the bid is on."""
+    before = bids_for_moderation(opportunity=bid.opportunity).filter(
+        Q(reference__lt=bid.reference) | Q(reference=bid.reference, pk__lt=bid.pk)
+    )
+    return before.count() // per_page + 1
 
 
 def bid_moderation(*, bid: Bid) -> BidModeration:

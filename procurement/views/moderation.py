@@ -17,7 +17,7 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
-from django.views.generic import FormView, TemplateView
+from django.views.generic import FormView, ListView, TemplateView
 
 from commissioning.models import CommissionState
 from core.forms import form_errors_add
@@ -30,6 +30,7 @@ from procurement.selectors import moderation as selectors
 from procurement.services import moderation as services
 
 S = CommissionState
+MODERATION_PER_PAGE = 50
 
 
 def read_only_message(commission) -> str:
@@ -89,21 +90,31 @@ class AssessmentPageMixin(StaffRequiredMixin):
         )
 
 
-class ModerationView(AssessmentPageMixin, TemplateView):
-    """Every bid received with its panel's submitted scores side by side, the spread and
-    mean of each question (divergent ones marked), the weighted totals and what is still
-    to do."""
+class ModerationView(AssessmentPageMixin, ListView):
+    """The bids received, 50 to a page, each summed up in a row: its status, the panel's
+    and the moderated weighted totals, how many panel members sent scores and the widest
+    divergence; each bid's scores side by side are on its own moderation page. Above
+    the list, what is still to do across all of them."""
 
     template_name = "procurement/moderation/moderation.html"
+    context_object_name = "bids"
+    paginate_by = MODERATION_PER_PAGE
+
+    def get_queryset(self):
+        return selectors.bids_for_moderation(opportunity=self.opportunity)
 
     def get_context_data(self, **kwargs):
-        moderations = selectors.opportunity_moderation(opportunity=self.opportunity)
-        return super().get_context_data(
-            moderations=moderations,
-            moderated_count=sum(1 for m in moderations if m.is_moderated),
-            divergent_count=sum(m.divergent_count for m in moderations),
-            **kwargs,
+        context = super().get_context_data(**kwargs)
+        progress = selectors.moderation_progress(opportunity=self.opportunity)
+        context.update(
+            moderations=selectors.bid_moderations(
+                opportunity=self.opportunity, bids=context["bids"]
+            ),
+            received_count=progress.received,
+            moderated_count=progress.moderated,
+            divergent_count=progress.divergent,
         )
+        return context
 
 
 class ModerateBidView(AssessmentPageMixin, FormView):
@@ -164,8 +175,10 @@ class ModerateBidView(AssessmentPageMixin, FormView):
             form_errors_add(form, error)
             return self.form_invalid(form)
         messages.success(self.request, f"Moderated scores saved for {self.bid.reference}")
+        page = selectors.bid_moderation_page(bid=self.bid, per_page=MODERATION_PER_PAGE)
         return redirect(
             reverse("procurement:moderation", kwargs={"pk": self.opportunity.pk})
+            + (f"?page={page}" if page > 1 else "")
             + f"#bid-{self.bid.pk}"
         )
 

@@ -57,19 +57,25 @@ def url(bid) -> str:
 # --- The moderation page ------------------------------------------------------------------------
 
 
-def test_scores_side_by_side_with_spread_mean_and_totals(client, officer, scored):
+def test_each_bid_is_summed_up_with_its_scores_side_by_side_one_click_away(client, officer, scored):
     client.force_login(officer)
     response = client.get(url(scored))
     assert response.status_code == 200
     page = text_of(response)
-    assert scored.reference in page
-    assert "Ann Archer" in page and "Ben Baker" in page
-    # Question 1: 5 and 2, spread 3, mean 3.5; question 2: 3 and 3.
-    assert "5 2 3 3.5" in page
-    assert "3 3 0 3.0" in page
+    assert scored.reference in page and scored.organisation.name in page
     # The panel's mean scores [3.5, 3, 2] weighted equally: 8.5 / 15 × 100.
-    assert "Panel’s weighted score (mean) 56.67 out of 100" in page
-    assert "Moderated weighted score Not moderated yet" in page
+    assert "56.67 out of 100 – Not moderated yet 2" in page  # 2 panel members sent scores
+    assert "Scores differ by 3 on 1 question" in page
+    assert "Ann Archer" not in page  # each member's scores are on the bid's own page
+    assert f'href="/staff/bids/{scored.pk}/moderate/"' in response.content.decode()
+
+    detail = text_of(client.get(f"/staff/bids/{scored.pk}/moderate/"))
+    # Question 1: Ann 5 and Ben 2, spread 3, mean 3.5; question 2: 3 and 3.
+    assert "Ann Archer 5" in detail and "Ben Baker 2" in detail
+    assert "Spread 3 · mean 3.5" in detail
+    assert "Spread 0 · mean 3.0" in detail
+    assert "Panel’s weighted score (mean) 56.67 out of 100" in detail
+    assert "Moderated weighted score Not moderated yet" in detail
 
 
 def test_a_divergent_question_is_marked_in_words(client, officer, scored):
@@ -122,15 +128,20 @@ def test_scores_on_an_assignment_a_conflict_took_away_are_left_out(client, offic
     page = text_of(client.get(url(scored)))
     assert "Dan Dixon" not in page
     assert "1 declared conflict of interest to resolve" in page
-    assert "Panel’s weighted score (mean) 56.67 out of 100" in page
+    assert "56.67 out of 100" in page
+    detail = text_of(client.get(f"/staff/bids/{scored.pk}/moderate/"))
+    assert "Dan Dixon" not in detail
+    assert "Panel’s weighted score (mean) 56.67 out of 100" in detail
 
 
 def test_moderated_scores_and_total_show_once_recorded(client, officer, scored):
     moderate(scored, [4, 3, 2], by=officer)
     client.force_login(officer)
     page = text_of(client.get(url(scored)))
-    assert "Moderated weighted score 60.00 out of 100" in page
-    assert "5 2 3 3.5 4" in page
+    assert "56.67 out of 100 60.00 out of 100" in page
+    assert "2 bids received" not in page and "1 bid received; 1 moderated" in page
+    detail = text_of(client.get(f"/staff/bids/{scored.pk}/moderate/"))
+    assert "Moderated weighted score 60.00 out of 100" in detail
 
 
 def test_no_bids_received(client, officer):
