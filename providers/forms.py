@@ -1,5 +1,7 @@
 """Forms for provider organisations, in GOV.UK words."""
 
+import re
+
 from crispy_forms_gds.layout import Field, Fieldset, Fixed, Fluid, Layout, Size
 from django import forms
 from django.core.exceptions import ValidationError
@@ -9,6 +11,11 @@ from core.forms import BaseForm, BaseModelForm, GovukDateField
 from core.uploads import CheckedFileField
 from providers import services
 from providers.models import ComplianceDocument, Invitation, Membership, Organisation
+
+# A Public Procurement Organisation Number: letters and numbers in groups joined by hyphens,
+# as the Central Digital Platform gives it (like PABC-1234-DEFG).
+PPON_FORMAT = re.compile(r"[A-Z0-9]{2,8}(-[A-Z0-9]{2,8}){1,4}")
+PPON_INVALID = "Enter the PPON as the Central Digital Platform shows it, like PABC-1234-DEFG"
 
 
 class SectorChoiceField(forms.ModelChoiceField):
@@ -52,6 +59,15 @@ class OrganisationForm(BaseModelForm):
         error_messages={"max_length": services.COMPANY_NUMBER_INVALID},
         widget=forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
     )
+    ppon = forms.CharField(
+        label="Public Procurement Organisation Number (PPON, if you have one)",
+        help_text="From the Central Digital Platform, if you have registered to bid for "
+        "contracts. Like PABC-1234-DEFG.",
+        required=False,
+        max_length=20,
+        error_messages={"max_length": PPON_INVALID},
+        widget=forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
+    )
     sector = SectorChoiceField(
         label="Which sector is your organisation in?",
         queryset=Sector.objects.all(),
@@ -74,6 +90,7 @@ class OrganisationForm(BaseModelForm):
             "legal_form",
             "charity_number",
             "company_number",
+            "ppon",
             "sector",
             "address",
             "postcode",
@@ -146,6 +163,7 @@ class OrganisationForm(BaseModelForm):
         registration = Fieldset(
             Field.text("charity_number", field_width=Fixed.TEN),
             Field.text("company_number", field_width=Fixed.TEN),
+            Field.text("ppon", field_width=Fixed.TWENTY),
             legend="Registration numbers",
             legend_size=Size.MEDIUM,
         )
@@ -197,6 +215,12 @@ class OrganisationForm(BaseModelForm):
         if number and not services.charity_number_is_valid(number):
             raise ValidationError(services.CHARITY_NUMBER_INVALID)
         return number
+
+    def clean_ppon(self) -> str:
+        ppon = self.cleaned_data["ppon"].strip().upper()
+        if ppon and not PPON_FORMAT.fullmatch(ppon):
+            raise forms.ValidationError(PPON_INVALID)
+        return ppon
 
     def clean_company_number(self) -> str:
         number = services.normalise_company_number(self.cleaned_data["company_number"])

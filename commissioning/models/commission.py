@@ -75,6 +75,31 @@ def _evaluation_url(commission) -> str:
     return reverse("monitoring:commission_evaluation", kwargs={"pk": commission.pk})
 
 
+def _evidence_url(commission) -> str:
+    return reverse("engagement:evidence_create") + f"?commission={commission.pk}"
+
+
+def _gaps_url(commission) -> str:
+    return reverse("engagement:gap_analysis", kwargs={"pk": commission.pk})
+
+
+def _options_url(commission) -> str:
+    return reverse("options_appraisal", kwargs={"pk": commission.pk})
+
+
+def _specification_url(commission) -> str:
+    """The first specification still to complete, or where to add one."""
+    specifications = commission.specifications.prefetch_related("outcomes", "measures__targets")
+    incomplete = next((spec for spec in specifications if not spec.is_complete), None)
+    if incomplete is not None:
+        return incomplete.get_absolute_url()
+    return reverse("specification_create", kwargs={"pk": commission.pk})
+
+
+def _plans_url(commission) -> str:
+    return reverse("plan_staff_list")
+
+
 class CommissionQuerySet(models.QuerySet):
     def for_list(self):
         return self.select_related("sector", "lead_officer").prefetch_related("priorities")
@@ -168,29 +193,46 @@ class Commission(ConcurrentTransitionMixin, models.Model):
 
     # --- Conditions: pure, side-effect free; `@condition` says what each guards ----------------
 
-    @condition("At least one piece of needs-assessment evidence is linked to the commission.")
+    @condition(
+        "At least one piece of needs-assessment evidence is linked to the commission.",
+        needed="Add needs-assessment evidence for this commission",
+        link=_evidence_url,
+    )
     def has_needs_evidence(self) -> bool:
         return self.evidence_items.exists()
 
-    @condition("At least one gap is recorded in the gap analysis.")
+    @condition(
+        "At least one gap is recorded in the gap analysis.",
+        needed="Record at least one gap in the gap analysis",
+        link=_gaps_url,
+    )
     def has_gap_analysis(self) -> bool:
         return self.gaps.exists()
 
     @condition(
-        "One option in the options appraisal is recorded as recommended, with its rationale."
+        "One option in the options appraisal is recorded as recommended, with its rationale.",
+        needed="Recommend one option in the options appraisal, with its rationale",
+        link=_options_url,
     )
     def has_recommended_option(self) -> bool:
         return self.options.filter(is_recommended=True).exists()
 
     @condition(
         "At least one service specification is complete: outcomes, success measures with "
-        "targets, budget, duration and eligibility."
+        "targets, budget, duration and eligibility.",
+        needed="Complete a service specification: its outcomes, success measures with targets, "
+        "budget, duration and eligibility",
+        link=_specification_url,
     )
     def has_complete_specification(self) -> bool:
         specifications = self.specifications.prefetch_related("outcomes", "measures__targets")
         return any(specification.is_complete for specification in specifications)
 
-    @condition("The Commissioning Plan that includes its specification is published.")
+    @condition(
+        "The Commissioning Plan that includes its specification is published.",
+        needed="Include a specification in a Commissioning Plan, and publish the plan",
+        link=_plans_url,
+    )
     def has_published_plan(self) -> bool:
         return self.specifications.filter(plans__state="published").exists()
 

@@ -8,7 +8,9 @@ bidders and officers may do still follows the clock (`is_open`, `has_closed`): b
 sealed until `closes_at`, whether or not the opportunity has been closed yet.
 """
 
+from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -370,6 +372,34 @@ def _questions_unanswered(bid) -> list[str]:
     ]
 
 
+def _bid_edit_url(anchor: str) -> Callable[[Any], str]:
+    """Where a bidder fills in part of the bid form: the form, at that field."""
+
+    def url(bid) -> str:
+        return reverse("procurement:bid_edit", kwargs={"pk": bid.pk}) + f"#{anchor}"
+
+    return url
+
+
+def _first_unanswered_url(bid) -> str:
+    from procurement.selectors.bids import bid_answer_rows
+
+    edit_url = reverse("procurement:bid_edit", kwargs={"pk": bid.pk})
+    row = next((row for row in bid_answer_rows(bid=bid) if not row.text.strip()), None)
+    return f"{edit_url}#id_{row.field_name}" if row else edit_url
+
+
+def _bid_page_url(name: str) -> Callable[[Any], str]:
+    def url(bid) -> str:
+        return reverse(f"procurement:{name}", kwargs={"pk": bid.pk})
+
+    return url
+
+
+def _organisation_url(bid) -> str:
+    return reverse("organisation_detail", kwargs={"pk": bid.organisation_id})
+
+
 def _targets_missing(bid) -> list[str]:
     from procurement.selectors.bids import bid_target_measures
 
@@ -463,19 +493,30 @@ class Bid(FSMModelMixin, models.Model):
     @condition(
         "The lead organisation has been verified by the council.",
         needed="Your organisation must be verified by the council before you can submit this bid",
+        link=_organisation_url,
     )
     def lead_is_verified(self) -> bool:
         return self.organisation.is_verified
 
-    @condition("The project title is given.", needed="Enter the project title")
+    @condition(
+        "The project title is given.",
+        needed="Enter the project title",
+        link=_bid_edit_url("id_title"),
+    )
     def has_title(self) -> bool:
         return bool(self.title.strip())
 
-    @condition("The amount requested is given.", needed="Enter the amount you are asking for")
+    @condition(
+        "The amount requested is given.",
+        needed="Enter the amount you are asking for",
+        link=_bid_edit_url("id_amount_requested"),
+    )
     def has_amount_requested(self) -> bool:
         return self.amount_requested is not None
 
-    @condition("Every question is answered.", needed=_questions_unanswered)
+    @condition(
+        "Every question is answered.", needed=_questions_unanswered, link=_first_unanswered_url
+    )
     def answers_every_question(self) -> bool:
         """Answers are saved stripped, within their word limits."""
         answered = self.answers.exclude(text="").values("question_id")
@@ -485,6 +526,7 @@ class Bid(FSMModelMixin, models.Model):
         "A target is proposed for every success measure of the specification, in every year "
         "the specification sets a target for.",
         needed=_targets_missing,
+        link=_bid_page_url("bid_targets"),
     )
     def targets_are_proposed(self) -> bool:
         from commissioning.models import MeasureTarget
@@ -502,6 +544,7 @@ class Bid(FSMModelMixin, models.Model):
     @condition(
         "Every consortium partner has confirmed from its own account.",
         needed=_partners_waiting,
+        link=_bid_page_url("bid_partners"),
     )
     def partners_have_confirmed(self) -> bool:
         return not self.partners.filter(confirmed_at__isnull=True).exists()

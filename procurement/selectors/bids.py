@@ -28,6 +28,7 @@ from core.rules import is_panel_member
 from core.templatetags.portal import govuk_datetime, money
 from core.transitions import (
     Action,
+    ChecklistItem,
     checklist_problems,
     transition_actions_for,
     transition_checklist,
@@ -67,6 +68,8 @@ class Task:
     href: str
     status: str
     hint: str = ""
+    #: When it cannot start yet: what is still needed, each with where it is done.
+    missing: tuple[ChecklistItem, ...] = ()
 
     @property
     def is_completed(self) -> bool:
@@ -301,11 +304,18 @@ def bid_submit_problems(*, bid: Bid) -> list[str]:
     """
     if bid.state != BidState.DRAFT:
         return [f"This bid is {bid.get_state_display().lower()}, not a draft."]
+    return checklist_problems(bid_submit_missing(bid=bid))
+
+
+def bid_submit_missing(*, bid: Bid) -> list[ChecklistItem]:
+    """What the draft bid still needs before it can be submitted, each with where it is
+    done (the `submit` transition's unmet conditions); only the deadline once it has
+    passed, or before the opportunity opens."""
     checklist = transition_checklist(instance=bid, name="submit")
     for item in checklist:
         if item.name == "is_before_deadline" and not item.met:
-            return list(item.needed)
-    return checklist_problems(checklist)
+            return [item]
+    return [item for item in checklist if not item.met]
 
 
 @dataclass(frozen=True)
@@ -341,12 +351,13 @@ def bid_task_groups(
         TaskStatus.COMPLETED if count else TaskStatus.NOT_STARTED,
         f"{count} file{'s' if count != 1 else ''} attached" if count else "Optional",
     )
-    problems = bid_submit_problems(bid=bid)
+    missing = tuple(bid_submit_missing(bid=bid))
     submit_task = Task(
         "Submit your bid",
         reverse("procurement:bid_transition", kwargs={"pk": bid.pk, "name": "submit"}),
-        TaskStatus.CANNOT_START if problems else TaskStatus.NOT_STARTED,
+        TaskStatus.CANNOT_START if missing else TaskStatus.NOT_STARTED,
         f"Closes at {govuk_datetime(bid.opportunity.closes_at)}",
+        missing=missing,
     )
     return [
         TaskGroup(

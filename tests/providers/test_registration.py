@@ -235,3 +235,37 @@ def test_the_form_offers_every_legal_form_and_the_wards(signed_in):
     ):
         assert label in page
     assert "Skerton East (Lancaster)" in page or "Skerton East" in page
+
+
+# --- Public Procurement Organisation Number ------------------------------------------------------
+
+
+def test_a_ppon_is_kept_beside_the_registration_numbers(signed_in):
+    response = signed_in.post("/organisations/new/", form_data(ppon="pabc-1234-defg "))
+    organisation = Organisation.objects.get(name="Bare Village Lunch Club")
+    assert organisation.ppon == "PABC-1234-DEFG"
+    page = signed_in.get(response["Location"]).content.decode()
+    assert "Public Procurement Organisation Number (PPON)" in page
+    assert "PABC-1234-DEFG" in page
+
+
+def test_a_ppon_in_the_wrong_format_is_explained_and_kept(signed_in):
+    response = signed_in.post("/organisations/new/", form_data(ppon="not a number!"))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert page.count("Enter the PPON as the Central Digital Platform shows it") == 2
+    assert 'value="not a number!"' in page
+    assert not Organisation.objects.exists()
+
+
+def test_the_ppon_can_be_added_later_without_verifying_again(signed_in, provider_user):
+    organisation = OrganisationFactory(verification_status=Organisation.Verification.VERIFIED)
+    Membership.objects.create(
+        organisation=organisation, user=provider_user, role=Membership.Role.ADMIN
+    )
+    services.organisation_update(
+        organisation=organisation, changed_by=provider_user, ppon="PXYZ-0001-ABCD"
+    )
+    organisation.refresh_from_db()
+    assert organisation.ppon == "PXYZ-0001-ABCD"
+    assert organisation.verification_status == Organisation.Verification.VERIFIED
