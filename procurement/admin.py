@@ -32,6 +32,8 @@ from procurement.models import (
     Clarification,
     ConflictDeclaration,
     ConsortiumPartner,
+    ExpressionOfInterest,
+    ExpressionStage,
     ModeratedScore,
     Opportunity,
     OpportunityDocument,
@@ -59,6 +61,9 @@ BID_CONTENT_MODELS: frozenset[type[models.Model]] = frozenset(
         Assignment,
         Score,
         ModeratedScore,
+        # What an organisation wrote in its expression of interest: it has no admin page of
+        # its own, and no lookup reaches it from another.
+        ExpressionOfInterest,
     }
 )
 
@@ -115,6 +120,10 @@ class SealedBidsGuardMixin:
         for model, instances in collector.data.items():
             if model in BID_CONTENT_MODELS:
                 reached.extend(instances)
+        if any(
+            isinstance(obj, ExpressionOfInterest) and not obj.stage.has_closed() for obj in reached
+        ):
+            return [], {}, set(), [SEALED_DELETE_MESSAGE]
         bid_ids = {_bid_id(obj) for obj in reached if type(obj) in BID_CONTENT_MODELS}
         bid_ids.discard(None)
         if bid_ids:
@@ -362,3 +371,29 @@ class VariationAdmin(_ReadOnlyAdmin):
     list_display = ["agreement", "number", "state", "proposed_at", "decided_at"]
     list_filter = ["state"]
     list_select_related = ["agreement"]
+
+
+@admin.register(ExpressionStage)
+class ExpressionStageAdmin(_ReadOnlyAdmin):
+    """The expression of interest stage of two-stage opportunities: its deadline, when the
+    shortlisting decisions were sent, and how many expressions were received — never what
+    they say or who sent them (expressions of interest have no admin page)."""
+
+    list_display = ["opportunity", "closes_at", "received", "decisions_sent_at"]
+    fields = ["opportunity", "closes_at", "received", "decisions_sent_at", "decisions_sent_by"]
+    readonly_fields = fields
+    list_select_related = ["opportunity"]
+    ordering = ["-closes_at"]
+
+    def get_queryset(self, request):
+        received = models.Count(
+            "opportunity__expressions",
+            filter=models.Q(
+                opportunity__expressions__state__in=["submitted", "shortlisted", "not_shortlisted"]
+            ),
+        )
+        return super().get_queryset(request).annotate(received_count=received)
+
+    @admin.display(description="expressions of interest received")
+    def received(self, obj: ExpressionStage) -> int:
+        return obj.received_count

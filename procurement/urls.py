@@ -1,6 +1,6 @@
 from django.urls import path
 
-from procurement import urls_act, urls_for_providers
+from procurement import urls_act, urls_expressions, urls_for_providers
 from procurement.views import (
     agreements,
     assessment,
@@ -280,3 +280,6 @@ urlpatterns += urls_act.urlpatterns
 
 # For providers: the eligibility check, and alerts of new opportunities.
 urlpatterns += urls_for_providers.urlpatterns
+
+# Two-stage opportunities: expressions of interest and shortlisting.
+urlpatterns += urls_expressions.urlpatterns

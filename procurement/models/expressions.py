@@ -52,7 +52,7 @@ class ExpressionStage(models.Model):
         return f"Expressions of interest for {self.opportunity}"
 
     def get_absolute_url(self) -> str:
-        return reverse("procurement:shortlist", kwargs={"reference": self.opportunity.reference})
+        return reverse("procurement:shortlist", kwargs={"pk": self.opportunity_id})
 
     def is_open(self, *, at=None) -> bool:
         """The opportunity is published and open, and the expressions' deadline is ahead."""

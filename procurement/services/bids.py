@@ -36,6 +36,7 @@ from procurement.models import (
     Opportunity,
 )
 from procurement.selectors import bids as selectors
+from procurement.services import expressions
 from providers.models import Organisation
 
 
@@ -94,6 +95,9 @@ def bid_start(
         return existing, False
     if not opportunity.is_open():
         raise ValidationError("This opportunity is not open for bids")
+    refusal = expressions.full_bid_refusal(opportunity=opportunity, organisation=organisation)
+    if refusal:
+        raise ValidationError(refusal)
     with transaction.atomic():
         # One bid number at a time for each opportunity.
         Opportunity.objects.select_for_update().filter(pk=opportunity.pk).first()
@@ -105,6 +109,7 @@ def bid_start(
                     reference=bid_reference_next(opportunity=opportunity),
                     created_by=user,
                 )
+                expressions.full_bid_prefill(bid=bid)
         except IntegrityError:  # another member started one at the same moment
             existing = selectors.bid_live_for(opportunity=opportunity, organisation=organisation)
             if existing is None:
