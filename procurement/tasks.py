@@ -35,6 +35,15 @@ def opportunities_close_due() -> int:
     return len(close())
 
 
+@shared_task(ignore_result=True)
+def opportunity_alerts_send() -> int:
+    """Celery beat's, every few minutes: email each person with an alert about each new
+    opportunity it matches, once (procurement.services.alerts). Returns how many."""
+    from procurement.services.alerts import opportunity_alerts_send_due
+
+    return opportunity_alerts_send_due()
+
+
 # --- Bids ------------------------------------------------------------------------------------
 
 

@@ -3,7 +3,7 @@ alerts of new opportunities (by email and as an Atom feed)."""
 
 from django.urls import path
 
-from procurement.views import eligibility
+from procurement.views import alerts, eligibility
 
 urlpatterns = [
     path(
@@ -16,4 +16,5 @@ urlpatterns = [
         eligibility.EligibilityRequirementView.as_view(),
         name="eligibility_requirement",
     ),
+    path("alerts/", alerts.OpportunityAlertView.as_view(), name="opportunity_alert"),
 ]

@@ -316,6 +316,14 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": 300.0,
         "options": {"expires": 290},
     },
+    # Alerts of new opportunities (procurement.services.alerts): each person is emailed once
+    # about each opportunity their alert matches, however often (or how many at once) the
+    # sweep runs.
+    "opportunity-alerts-send": {
+        "task": "procurement.tasks.opportunity_alerts_send",
+        "schedule": 600.0,
+        "options": {"expires": 590},
+    },
     # Every morning (Europe/London, CELERY_TIMEZONE): the day's reminders of monitoring
     # returns, compliance documents and agreements to accept (monitoring.reminders); each
     # is sent once however often the sweep runs. `manage.py send_reminders` runs it by hand.

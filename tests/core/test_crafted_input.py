@@ -110,6 +110,8 @@ READS: dict[str, tuple[str, ...]] = {
     "monitoring:commission_evaluation": ("complete", "remove"),
     "monitoring:portfolio_payments": ("show",),
     "procurement:eligibility_check": ("organisation",),
+    "procurement:opportunity_alert": ("stop",),
+    "procurement:opportunity_feed": ("sector", "priority", "area"),
 }
 EVERY_PAGE = ("page", "sort", "order")
 

@@ -1,7 +1,7 @@
 """Permission matrix rows for what providers ask of the portal: the eligibility check and
 the officer's eligibility questions, and opportunity alerts."""
 
-from tests.matrix import Row, only, signed_in
+from tests.matrix import Row, everyone, only, signed_in
 from tests.procurement.factories_opportunities import DraftOpportunityFactory, OpportunityFactory
 
 MANAGERS = ("officer", "admin")
@@ -23,4 +23,10 @@ ROWS = [
     Row("procurement:eligibility_check", check, signed_in(200)),
     Row("procurement:eligibility_check_unpublished", check_unpublished, signed_in(404)),
     Row("procurement:eligibility_requirement", requirement, only(*MANAGERS)),
+    Row("procurement:opportunity_alert", "/alerts/", signed_in(200)),
+    Row(
+        "procurement:opportunity_feed_filtered",
+        "/opportunities/feed/?sector=vcfs&priority=health-and-well-being",
+        everyone(200),
+    ),
 ]
