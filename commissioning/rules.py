@@ -92,5 +92,25 @@ def can_approve_commissioning_plan(plan, user) -> bool:
 
 #: Who reads the whole thread (evidence, gaps, options, every decision and agreement); anyone
 #: else reads its published parts.
-rules.add_perm("commissioning.view_whole_thread", is_officer | is_approver | is_administrator)
+reads_whole_thread = is_officer | is_approver | is_administrator
+rules.add_perm("commissioning.view_whole_thread", reads_whole_thread)
+
+
+@rules.predicate
+def is_in_a_published_plan(user, specification) -> bool:
+    """The specification's thread is public (commissioning.selectors.thread)."""
+    from commissioning.selectors.thread import PUBLIC_PLAN_STATES
+
+    return (
+        specification is not None
+        and specification.plans.filter(state__in=PUBLIC_PLAN_STATES).exists()
+    )
+
+
+#: Who may follow a specification's thread (SpecificationThreadView): all of it, or its
+#: published parts once the specification is in a published plan.
+rules.add_perm(
+    "commissioning.follow_specification_thread",
+    reads_whole_thread | is_in_a_published_plan,
+)
 rules.add_perm("commissioning.start_framework_period", is_administrator)

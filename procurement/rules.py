@@ -140,6 +140,8 @@ def is_own_panel_place(user, panel_member) -> bool:
 
 manage_assessment = is_officer | is_administrator
 rules.add_perm("procurement.manage_assessment", manage_assessment)
+# Panel members: their own assessments (declarations, the bids assigned to them).
+rules.add_perm("procurement.assess_bids", is_panel_member)
 rules.add_perm("procurement.score_assignment", is_panel_member & is_own_active_assignment)
 rules.add_perm("procurement.declare_interests", is_panel_member & is_own_panel_place)
 rules.add_perm("procurement.view_recommendation", is_officer | is_approver | is_administrator)

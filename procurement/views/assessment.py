@@ -18,7 +18,6 @@ from django.views.generic import FormView, TemplateView
 
 from core.forms import form_errors_add, submitted_id
 from core.mixins import StaffRequiredMixin
-from core.rules import is_panel_member
 from procurement.forms.assessment import (
     AssignmentConflictForm,
     AssignmentsForm,
@@ -247,8 +246,7 @@ class ConflictResolveView(ManagesAssessmentMixin, FormView):
 class PanelMemberRequiredMixin(StaffRequiredMixin):
     """People in the Panel member role; anyone else signed in gets 403."""
 
-    def has_permission(self) -> bool:
-        return is_panel_member.test(self.request.user)
+    permission_required = "procurement.assess_bids"
 
 
 class MyAssessmentsView(PanelMemberRequiredMixin, TemplateView):
