@@ -58,6 +58,8 @@ def head(response) -> tuple[str, str]:
     """The page's <title> and meta description."""
     html = response.content.decode()
     title = unescape(re.search(r"<title>(.*?)</title>", html, re.S).group(1).strip())
+    descriptions = re.findall(r'<meta name="description"', html)
+    assert len(descriptions) == 1, f"{len(descriptions)} meta descriptions"
     description = re.search(r'<meta name="description" content="([^"]*)">', html)
     assert description, "no meta description"
     return title, unescape(description.group(1))
