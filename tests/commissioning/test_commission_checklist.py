@@ -75,9 +75,9 @@ def test_a_crafted_request_for_a_step_not_ready_says_what_is_still_needed(client
     )
 
     assert (
-        "You cannot move to planning yet. Still needed: at least one piece of "
-        "needs-assessment evidence is linked to the commission; at least one gap is recorded "
-        "in the gap analysis. Nothing has been changed." in text_of(response)
+        "You cannot move to planning yet. Still needed: add needs-assessment evidence for "
+        "this commission; record at least one gap in the gap analysis. Nothing has been "
+        "changed." in text_of(response)
     )
     commission.refresh_from_db()
     assert commission.state == CommissionState.UNDERSTANDING
