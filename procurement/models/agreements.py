@@ -2,6 +2,8 @@
 whose outcomes, success measures and targets come from the specification and the bid; the
 provider accepts it online; variations are approved and every version is kept."""
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -34,7 +36,7 @@ MONTHS_OF_FREQUENCY = {
 
 
 def _standstill_words(agreement) -> str:
-    from core.templatetags.portal import govuk_date
+    from core.templatetags.portal import govuk_date, govuk_datetime
 
     ends = agreement.decision.standstill_ends_on
     if ends is None:
@@ -42,7 +44,11 @@ def _standstill_words(agreement) -> str:
             "Publish the contract award notice once every bidder has its assessment summary: "
             "the standstill period of 8 working days begins that day"
         )
-    return f"The standstill period ends {govuk_date(ends)}: the contract can be sent after that"
+    sendable = timezone.make_aware(dt.datetime.combine(ends + dt.timedelta(days=1), dt.time()))
+    return (
+        f"The standstill period ends at the end of {govuk_date(ends)}. You can send this "
+        f"contract from {govuk_datetime(sendable)}"
+    )
 
 
 def _notices_url(agreement) -> str:

@@ -71,7 +71,10 @@ def _conflicts_assessment_url(opportunity) -> str:
 def _deadline_words_for_officers(opportunity) -> str:
     from core.templatetags.portal import govuk_datetime
 
-    return f"Bidding closes {govuk_datetime(opportunity.closes_at)}"
+    return (
+        f"Bidding closes at {govuk_datetime(opportunity.closes_at)}. You can close it to bids "
+        "from then"
+    )
 
 
 class Opportunity(FSMModelMixin, models.Model):
@@ -361,7 +364,12 @@ def _deadline_words(bid) -> str:
 
     if bid.opportunity.has_closed():
         return bid_deadline_message(bid=bid)
-    return "This opportunity is not open for bids yet."
+    from core.templatetags.portal import govuk_datetime
+
+    return (
+        f"This opportunity opens for bids at {govuk_datetime(bid.opportunity.opens_at)}. You "
+        "can submit your bid from then"
+    )
 
 
 def _questions_unanswered(bid) -> list[str]:

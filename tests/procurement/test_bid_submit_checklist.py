@@ -92,4 +92,7 @@ def test_before_it_opens_the_bidder_is_told_it_is_not_open_yet(clock):
     bid = BidFactory(opportunity=opportunity)
     clock.move_to(opportunity.opens_at.replace(hour=8))
 
-    assert bid_submit_problems(bid=bid) == ["This opportunity is not open for bids yet."]
+    assert bid_submit_problems(bid=bid) == [
+        "This opportunity opens for bids at 9am on 19 November 2026. You can submit your bid "
+        "from then"
+    ]

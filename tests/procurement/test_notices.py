@@ -74,7 +74,8 @@ def test_standstill_is_counted_from_the_award_notice_over_christmas(clock):
     )
     assert not item.met
     assert item.needed == (
-        "The standstill period ends 5 January 2027: the contract can be sent after that",
+        "The standstill period ends at the end of 5 January 2027. You can send this contract "
+        "from midnight on 6 January 2027",
     )
     with pytest.raises(TransitionNotAllowed):
         agreement_transition(agreement=agreement, name="issue", user=made.officer)

@@ -247,7 +247,7 @@ def test_closing_is_refused_until_the_deadline_has_passed(officer, clock):
     opportunity = OpportunityFactory(closes_at=at(3, 17))
 
     assert transition_problems(instance=opportunity, name="close") == [
-        "Bidding closes 5pm on 29 November 2026"
+        "Bidding closes at 5pm on 29 November 2026. You can close it to bids from then"
     ]
     with pytest.raises(TransitionNotAllowed):
         opportunity_transition(opportunity=opportunity, name="close", user=officer)
@@ -346,7 +346,7 @@ def test_before_the_deadline_the_page_says_when_bidding_closes_and_close_is_refu
 
     assert "Close to bids" not in page
     assert "Bids are sealed until the deadline" in page
-    assert "Bidding closes 5pm on 29 November 2026" in text_of(response)
+    assert "Bidding closes at 5pm on 29 November 2026" in text_of(response)
     opportunity.refresh_from_db()
     assert opportunity.state == S.PUBLISHED
 
