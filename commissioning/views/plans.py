@@ -4,6 +4,7 @@ approve, publish and version them."""
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import InvalidPage, Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,6 +22,37 @@ from core.mixins import ObjectPermissionRequiredMixin
 from core.transition_views import TransitionConfirmView
 from core.transitions import transition_checklist
 
+SPECIFICATIONS_PER_PAGE = 10
+
+
+class SpecificationPagesMixin:
+    """A plan page whose specifications are shown `paginate_by` to a page (a plan can hold
+    sixty): the summary of investment still lists every one, each linking to the page
+    it is on. A page number past the end, or not a number, is 404."""
+
+    paginate_by = SPECIFICATIONS_PER_PAGE
+
+    def specification_pages(self, document: selectors.PlanDocument) -> dict:
+        per_page = self.paginate_by
+        paginator = Paginator(document.specifications, per_page)
+        try:
+            page = paginator.page(self.request.GET.get("page") or 1)
+        except InvalidPage as exc:
+            raise Http404("No such page of specifications") from exc
+        links = {}
+        for index, sheet in enumerate(document.specifications):
+            number = index // per_page + 1
+            on_this_page = number == page.number
+            links[sheet.anchor] = f"{'' if on_this_page else f'?page={number}'}#{sheet.anchor}"
+        return {
+            "specification_page": page,
+            "page_obj": page,
+            "paginator": paginator,
+            "is_paginated": page.has_other_pages(),
+            "sheet_links": links,
+        }
+
+
 # --- Public -----------------------------------------------------------------------------------
 
 
@@ -33,7 +65,7 @@ class PublicPlanListView(TemplateView):
         return super().get_context_data(groups=selectors.plans_public_grouped(), **kwargs)
 
 
-class PublicPlanDetailView(TemplateView):
+class PublicPlanDetailView(SpecificationPagesMixin, TemplateView):
     """A published or superseded plan. Drafts and plans awaiting approval or publication are
     not found here by anyone: staff read them at /staff/plans/<pk>/."""
 
@@ -44,12 +76,14 @@ class PublicPlanDetailView(TemplateView):
             plan = selectors.plan_public_get(slug=self.kwargs["slug"])
         except CommissioningPlan.DoesNotExist as exc:
             raise Http404("No such plan") from exc
+        document = selectors.plan_document(plan=plan)
         return super().get_context_data(
             plan=plan,
-            document=selectors.plan_document(plan=plan),
+            document=document,
             current=selectors.plan_current_version_get(plan=plan),
             pdf_size=_stored_size(plan),
             achievements=plan_achievements_get(plan=plan),
+            **self.specification_pages(document),
             **kwargs,
         )
 
@@ -154,7 +188,9 @@ class PlanMixin:
         return self.get_object()
 
 
-class StaffPlanDetailView(PlanMixin, ObjectPermissionRequiredMixin, TemplateView):
+class StaffPlanDetailView(
+    PlanMixin, SpecificationPagesMixin, ObjectPermissionRequiredMixin, TemplateView
+):
     """The plan page for staff: sections, specifications, completeness, actions, timeline."""
 
     permission_required = "commissioning.view_plan_drafts"
@@ -179,6 +215,7 @@ class StaffPlanDetailView(PlanMixin, ObjectPermissionRequiredMixin, TemplateView
             ),
             current=selectors.plan_current_version_get(plan=plan),
             pdf_size=_stored_size(plan),
+            **self.specification_pages(document),
             **kwargs,
         )
 
