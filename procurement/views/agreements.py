@@ -11,7 +11,8 @@ import rules
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.functional import cached_property
@@ -44,7 +45,7 @@ from procurement.models import (
     Variation,
     VariationState,
 )
-from procurement.pdf import agreement_pdf_render
+from procurement.pdf import agreement_pdf_stored
 from procurement.selectors import agreements as selectors
 from procurement.services import agreements as services
 
@@ -189,11 +190,16 @@ class AgreementDetailView(AgreementMixin, TemplateView):
 
 
 class AgreementPdfView(AgreementMixin, View):
-    """The agreement as a PDF, made when asked for."""
+    """The agreement as a PDF: made the first time each version is asked for, then
+    served from file storage."""
 
     def get(self, request, pk: int):
-        content = agreement_pdf_render(agreement=self.agreement)
-        response = HttpResponse(content, content_type="application/pdf")
+        name = agreement_pdf_stored(agreement=self.agreement)
+        response = FileResponse(
+            default_storage.open(name, "rb"),
+            content_type="application/pdf",
+            filename=f"{self.agreement.reference}.pdf",
+        )
         response["Content-Disposition"] = f'inline; filename="{self.agreement.reference}.pdf"'
         response["Cache-Control"] = "private, no-store"
         return response
