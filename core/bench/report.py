@@ -12,6 +12,17 @@ MAX_PLAN_PDF_SECONDS = 5.0
 MAX_WORKER_MB = 200
 
 
+#: What follows this line in docs/benchmarks.md is written by hand and kept by a rerun.
+NOTES_MARKER = "<!-- Notes below this line are written by hand; make bench keeps them. -->"
+
+
+def with_notes(generated: str, previous: str) -> str:
+    """The generated page followed by the hand-written notes of the page it replaces."""
+    if NOTES_MARKER not in previous:
+        return generated
+    return generated + previous.split(NOTES_MARKER, 1)[1].lstrip("\n")
+
+
 @dataclass
 class PageResult:
     """One key page under load, with what one request alone costs."""
@@ -165,18 +176,18 @@ def markdown(report: BenchReport) -> str:
     )
     return f"""# Benchmarks
 
-`make bench` (issue 17): the portal at ten times Lancaster's volume, served by gunicorn under
-production settings on PostgreSQL, each key page loaded by wrk at concurrency
-{report.connections} for {report.seconds_per_page} s, after the floor (`/healthz`, through the
-same middleware) measured the same way in the same run. Times are in milliseconds; ratios are
-to the floor's p50. Queries and bytes are one request's, made in-process with the same session
-against the same database. ✗ marks a missed target: p50 ≤ {P50_TIMES_FLOOR}× floor,
-p95 ≤ {P95_TIMES_FLOOR}× floor, queries ≤ {MAX_QUERIES}, zero errors (any response that is not
-2xx, a redirect included).
+`make bench` (issue 17): the portal at ten times Lancaster's volume, served by gunicorn
+under production settings on PostgreSQL. Each key page is loaded by wrk at concurrency
+{report.connections} for {report.seconds_per_page} s, after the floor (`/healthz`, through
+the same middleware) measured the same way in the same run. Times are in milliseconds;
+ratios are to the floor's p50. Queries and bytes are one request's, made in-process with the
+same session against the same database. ✗ marks a missed target: p50 ≤ {P50_TIMES_FLOOR}×
+floor, p95 ≤ {P95_TIMES_FLOOR}× floor, queries ≤ {MAX_QUERIES}, zero errors (any response
+that is not 2xx, a redirect included).
 
-**The machine is shared**: {report.machine.get("CPUs", "2")} CPUs used at the same time by other
-engineers' tests and servers, so the numbers are noisy; compare pages within one run (the
-ratios to the floor), not runs with each other.
+**The machine is shared**: its {report.machine.get("CPUs", "2")} CPUs were used at the same
+time by other engineers' tests and servers (see the load average below), so the numbers are
+noisy and slow; compare pages within one run (the ratios to the floor), not runs.
 
 ## Machine
 
@@ -213,4 +224,6 @@ redirect turned off by `DJANGO_SECURE_SSL_REDIRECT=False`) and runs `manage.py r
 which signs in a provider and an officer (sessions made in the database as a sign-in with
 two-factor leaves them), loads every page, then rewrites this file and prints the table.
 To start again from nothing: `dropdb -h 127.0.0.1 -U postgres commissioning_portal_bench`.
+
+{NOTES_MARKER}
 """

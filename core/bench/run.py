@@ -25,7 +25,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from core.bench.report import BenchReport, PageResult, markdown
+from core.bench.report import BenchReport, PageResult, markdown, with_notes
 from core.bench.wrk import LUA_SCRIPT, LoadResult, parse_wrk, wrk_command
 
 PROVIDER_EMAIL = "provider@example.org"
@@ -424,5 +424,6 @@ def bench_run(
     seed_log = Path(tempfile.gettempdir()) / "bench-seed-seconds"
     if seed_log.exists():
         report.seed_seconds = float(seed_log.read_text().strip() or 0)
-    out.write_text(markdown(report))
+    previous = out.read_text() if out.exists() else ""
+    out.write_text(with_notes(markdown(report), previous))
     return report

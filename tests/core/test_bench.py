@@ -6,7 +6,14 @@ import datetime as dt
 import pytest
 from django.core.management import CommandError, call_command
 
-from core.bench.report import BenchReport, PageResult, load_table, markdown
+from core.bench.report import (
+    NOTES_MARKER,
+    BenchReport,
+    PageResult,
+    load_table,
+    markdown,
+    with_notes,
+)
 from core.bench.seed import add_months
 from core.bench.wrk import LoadResult, parse_wrk, wrk_command
 
@@ -110,6 +117,17 @@ def test_markdown_says_the_machine_was_shared_and_how_to_rerun():
     assert "first run 12.0 s (900 reminders), second run 3.0 s (0 reminders" in text
     assert "make bench" in text
     assert "## Targets missed in this run\n\n- None." in text
+
+
+def test_a_rerun_keeps_the_hand_written_notes_and_replaces_the_numbers():
+    report = BenchReport(floor=_load(5, 8), pages=[])
+    before = markdown(report) + "## Notes\n\nThe plan PDF spends its time in fonts.\n"
+
+    after = with_notes(markdown(BenchReport(floor=_load(6, 9), pages=[])), before)
+
+    assert after.count(NOTES_MARKER) == 1
+    assert after.endswith("## Notes\n\nThe plan PDF spends its time in fonts.\n")
+    assert "| floor: `/healthz` | public | 6.0 |" in after
 
 
 def test_add_months_keeps_the_day_or_takes_the_months_last():
