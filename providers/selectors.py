@@ -8,7 +8,14 @@ from dataclasses import dataclass
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from providers.models import ComplianceDocument, Invitation, JoinRequest, Membership, Organisation
+from providers.models import (
+    ComplianceDocument,
+    Invitation,
+    JoinRequest,
+    Membership,
+    Organisation,
+    PartnerProfile,
+)
 from providers.services import normalise_charity_number, normalise_company_number
 
 CURRENT_ORGANISATION_SESSION_KEY = "current_organisation_id"
@@ -311,3 +318,37 @@ def organisation_status_counts(*, queryset: QuerySet[Organisation] | None = None
         counts[row["verification_status"]] = row["n"]
     counts["all"] = sum(counts.values())
     return counts
+
+
+# --- Working Together: organisations offering to partner -------------------------------------
+
+
+def partner_profile_get(*, organisation: Organisation):
+    return (
+        PartnerProfile.objects.filter(organisation=organisation).prefetch_related("areas").first()
+    )
+
+
+def partners_findable(*, offer: str = "", area=None, exclude=(), limit: int = 20):
+    """Organisations that offer to be found for consortium bids, not refused verification,
+    whose offer mentions `offer` and that work in `area` (or one of its wards): each with
+    its profile and areas, in a fixed number of queries."""
+    from commissioning.models import Area
+
+    profiles = PartnerProfile.objects.filter(findable=True).exclude(
+        organisation__verification_status=Organisation.Verification.REJECTED
+    )
+    if exclude:
+        profiles = profiles.exclude(organisation__in=list(exclude))
+    if offer:
+        profiles = profiles.filter(
+            Q(offer__icontains=offer) | Q(organisation__name__icontains=offer)
+        )
+    if area is not None:
+        places = Area.objects.filter(Q(pk=area.pk) | Q(parent=area)).values("pk")
+        profiles = profiles.filter(areas__in=places).distinct()
+    return list(
+        profiles.select_related("organisation")
+        .prefetch_related("areas")
+        .order_by("organisation__name")[:limit]
+    )

@@ -17,7 +17,14 @@ from core.emails import absolute_url, emails_to_addresses_send
 from core.files import safe_storage_name
 from core.outbox import outbox_enqueue
 from providers import tasks
-from providers.models import ComplianceDocument, Invitation, JoinRequest, Membership, Organisation
+from providers.models import (
+    ComplianceDocument,
+    Invitation,
+    JoinRequest,
+    Membership,
+    Organisation,
+    PartnerProfile,
+)
 
 # --- Registration numbers ---------------------------------------------------------------------
 
@@ -612,3 +619,18 @@ def organisation_verification_email_send(*, organisation: Organisation) -> None:
         },
         recipients=_admin_emails(organisation),
     )
+
+
+# --- Working Together: being found for consortium bids ---------------------------------------
+
+
+@transaction.atomic
+def partner_profile_set(*, organisation: Organisation, findable: bool, offer: str, areas, by):
+    """Say whether lead bidders can find the organisation for consortium bids, what it
+    offers and where it can work."""
+    profile, _ = PartnerProfile.objects.update_or_create(
+        organisation=organisation,
+        defaults={"findable": findable, "offer": offer.strip(), "updated_by": by},
+    )
+    profile.areas.set(areas)
+    return profile

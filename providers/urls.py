@@ -1,6 +1,7 @@
 from django.urls import path
 
 from providers import views
+from providers.views.partnering import PartnerProfileView
 
 urlpatterns = [
     # Provider users: their organisations, members and compliance documents.
@@ -44,6 +45,11 @@ urlpatterns = [
         "organisations/<int:pk>/compliance/<int:document_pk>/",
         views.ComplianceDocumentDownloadView.as_view(),
         name="compliance_document",
+    ),
+    path(
+        "organisations/<int:pk>/partnering/",
+        PartnerProfileView.as_view(),
+        name="organisation_partnering",
     ),
     path(
         "invitations/<uuid:token>/", views.InvitationAcceptView.as_view(), name="invitation_accept"

@@ -43,6 +43,7 @@ from procurement.forms.bids import (
 from procurement.models import Bid, BidState, ConsortiumPartner, Opportunity
 from procurement.selectors import bids as selectors
 from procurement.services import bids as services
+from procurement.views.partner_finder import partner_finder_get
 
 # --- Starting a bid, and the person's bids -------------------------------------------------------
 
@@ -367,6 +368,7 @@ class BidPartnersView(EditsBidMixin, FormView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             partners=selectors.bid_partners(bid=self.bid),
+            finder=partner_finder_get(request=self.request, bid=self.bid),
             search_form=PartnerSearchForm(initial={"q": self.query}),
             query=self.query,
             results=self.results,

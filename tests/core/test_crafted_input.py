@@ -93,7 +93,7 @@ READS: dict[str, tuple[str, ...]] = {
     "procurement:panel_workload": ("action",),
     "procurement:conflicts_assessment": ("action",),
     "procurement:decision_list": ("q", "area", "funding_type", "year"),
-    "procurement:bid_partners": ("q", "remove", "organisation"),
+    "procurement:bid_partners": ("q", "remove", "organisation", "offer", "area"),
     "procurement:bid_attachments": ("remove",),
     "procurement:staff_agreements": ("state", "q"),
     "organisation_members": ("revoke",),
