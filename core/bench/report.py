@@ -34,6 +34,8 @@ class PageResult:
     queries: int | None = None
     body_bytes: int | None = None
     status: int | None = None
+    #: The highest peak memory of any gunicorn worker once this page was first served.
+    workers_peak_mb: float | None = None
 
     def misses(self, floor_p50_ms: float) -> list[str]:
         """The targets this page misses, in words."""
@@ -154,6 +156,13 @@ def other_measures(report: BenchReport) -> str:
             f"first run {first:.1f} s ({sent[0]:,} reminders), second run {second:.1f} s "
             f"({sent[1]:,} reminders: each is sent once)."
         )
+    growth = peak_growth(report.pages)
+    if growth:
+        lines.append(
+            "- The workers' peak memory grew most when first serving: "
+            + ", ".join(f"{label} (+{mb:.0f} MB)" for label, mb in growth)
+            + "."
+        )
     if report.worker_peak_mb:
         peak = max(report.worker_peak_mb)
         mark = " ✗" if peak > MAX_WORKER_MB else ""
@@ -163,6 +172,19 @@ def other_measures(report: BenchReport) -> str:
             f"(target ≤ {MAX_WORKER_MB} MB)."
         )
     return "\n".join(lines)
+
+
+def peak_growth(pages: list[PageResult], *, at_least_mb: float = 5) -> list[tuple[str, float]]:
+    """The pages after whose load the workers' highest peak memory had grown by at least
+    `at_least_mb`, most first: the pages that drive a worker's memory."""
+    grown, before = [], None
+    for page in pages:
+        if page.workers_peak_mb is None:
+            continue
+        if before is not None and page.workers_peak_mb - before >= at_least_mb:
+            grown.append((page.label, page.workers_peak_mb - before))
+        before = page.workers_peak_mb if before is None else max(before, page.workers_peak_mb)
+    return sorted(grown, key=lambda row: -row[1])
 
 
 def markdown(report: BenchReport) -> str:

@@ -384,9 +384,12 @@ def bench_run(
                 return f"{settings.SESSION_COOKIE_NAME}={key}" if key else ""
 
             log("every page once, so no measure includes a worker's first request of it")
-            for _ in range(workers):
+            first_peaks = {}  # the workers' highest peak once each page was first served
+            for round_ in range(workers):
                 for page in pages:
                     server.get(page.path, cookie(page.who))
+                    if round_ == 0:
+                        first_peaks[page.path] = max(server.workers_peak_mb(), default=None)
             log(f"floor: /healthz for {seconds} s at concurrency {connections}")
             floor = load(server.url("/healthz"), seconds=seconds, connections=connections,
                          cookie="", script=str(script))  # fmt: skip
@@ -395,8 +398,10 @@ def bench_run(
                 log(f"{page.label}: {page.path}")
                 measured = load(server.url(page.path), seconds=seconds, connections=connections,
                                 cookie=cookie(page.who), script=str(script))  # fmt: skip
-                results.append(PageResult(page.label, page.path, page.who, measured))
                 server.drain(measured, connections=connections)
+                result = PageResult(page.label, page.path, page.who, measured)
+                result.workers_peak_mb = first_peaks[page.path]
+                results.append(result)
             peaks = server.workers_peak_mb()
     log("one request per page, in-process: queries and bytes")
     for result in results:

@@ -12,6 +12,7 @@ from core.bench.report import (
     PageResult,
     load_table,
     markdown,
+    peak_growth,
     with_notes,
 )
 from core.bench.seed import add_months
@@ -128,6 +129,16 @@ def test_a_rerun_keeps_the_hand_written_notes_and_replaces_the_numbers():
     assert after.count(NOTES_MARKER) == 1
     assert after.endswith("## Notes\n\nThe plan PDF spends its time in fonts.\n")
     assert "| floor: `/healthz` | public | 6.0 |" in after
+
+
+def test_the_pages_that_grow_a_workers_memory_are_named_most_first():
+    pages = [
+        PageResult(label, "/", "public", _load(5, 8), workers_peak_mb=mb)
+        for label, mb in [("home", 120), ("plan", 190), ("bids", 192), ("moderation", 260)]
+    ]
+
+    assert [label for label, _ in peak_growth(pages)] == ["plan", "moderation"]
+    assert dict(peak_growth(pages)) == {"plan": 70, "moderation": 68}
 
 
 def test_add_months_keeps_the_day_or_takes_the_months_last():
