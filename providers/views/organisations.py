@@ -21,6 +21,7 @@ from providers.forms import (
     SwitchOrganisationForm,
 )
 from providers.models import Organisation
+from providers.todos import provider_todos_get
 from providers.views.mixins import MemberOrganisationMixin
 
 PENDING_MESSAGE = (
@@ -46,6 +47,7 @@ class ProviderHomeView(LoginRequiredMixin, TemplateView):
             invitations=list(selectors.invitations_waiting_for_user(user=user)),
             pending_message=PENDING_MESSAGE,
             provider_home=dashboards.provider_home_get(user=user),
+            todos=provider_todos_get(user=user),
             **kwargs,
         )
 
