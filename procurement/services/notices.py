@@ -15,7 +15,13 @@ from django.utils import timezone
 
 from core.models import User
 from core.working_days import standstill_last_day
-from procurement.models import Agreement, AwardDecision, FundingType, Opportunity
+from procurement.models import (
+    Agreement,
+    AgreementState,
+    AwardDecision,
+    FundingType,
+    Opportunity,
+)
 from procurement.models.notices import NoticeKind, ProcurementNotice
 
 
@@ -37,7 +43,8 @@ def notice_record(
     ValidationError (with why, for the person recording) for a grant, a date in the future,
     a notice of that kind already recorded, a contract award notice before every decision
     is approved and every bidder has its assessment summary, or a contract details notice
-    for a contract that is not this opportunity's or before its contract award notice.
+    for a contract that is not this opportunity's, before its contract award notice or
+    before the contract is accepted (entered into).
     """
     if opportunity.funding_type != FundingType.CONTRACT:
         raise ValidationError(
@@ -96,4 +103,11 @@ def _check_details_notice(*, opportunity: Opportunity, agreement: Agreement | No
     if not opportunity.notices.filter(kind=NoticeKind.CONTRACT_AWARD).exists():
         raise ValidationError(
             {"kind": "Record the contract award notice first: a contract details notice follows it"}
+        )
+    if agreement.state != AgreementState.ACCEPTED:
+        raise ValidationError(
+            {
+                "agreement": f"{agreement.reference} has not been accepted yet: the contract "
+                "details notice follows the contract being entered into"
+            }
         )

@@ -7,7 +7,8 @@ officers and administrators. Everyone else signed in gets 403.
 
 from tests.matrix import Row, only
 from tests.procurement.factories_assessment import closed_opportunity, panel_member_add
-from tests.procurement.factories_bids import OpportunityFactory, submitted_bid
+from tests.procurement.factories_bids import submitted_bid
+from tests.procurement.factories_opportunities import OpportunityFactory
 
 MANAGERS = ("officer", "admin")
 DECLARERS = ("officer", "approver", "admin")

@@ -169,3 +169,15 @@ def test_the_assessment_is_reviewed_at_the_assessment_stage(officer):
     assert list(
         opportunity.conflicts_assessments.order_by("pk").values_list("stage", flat=True)
     ) == [ConflictsStage.PUBLICATION, ConflictsStage.ASSESSMENT]
+
+
+def test_the_opportunity_page_says_the_conflicts_assessment_is_still_needed(
+    client, officer, approver
+):
+    opportunity = draft_without_assessment(officer=officer, approver=approver)
+    client.force_login(officer)
+    response = client.get(f"/staff/opportunities/{opportunity.pk}/")
+    page = text_of(response)
+    assert f"Missing {LABEL}" in page
+    assert f'href="/staff/opportunities/{opportunity.pk}/conflicts/"' in response.content.decode()
+    assert "Publish the opportunity" not in page

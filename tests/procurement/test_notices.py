@@ -14,7 +14,13 @@ from django_fsm import TransitionNotAllowed
 
 from core.roles import Role
 from core.transitions import transition_checklist
-from procurement.models import AgreementState, AwardDecision, NoticeKind, ProcurementNotice
+from procurement.models import (
+    Agreement,
+    AgreementState,
+    AwardDecision,
+    NoticeKind,
+    ProcurementNotice,
+)
 from procurement.services.agreements import agreement_transition
 from procurement.services.notices import notice_record
 from tests.procurement.factories_agreements import agreement_made
@@ -192,3 +198,32 @@ def test_panel_members_and_providers_cannot_record_notices(client, make_user):
     for role in (Role.PANEL_MEMBER, Role.APPROVER):
         client.force_login(make_user(role))
         assert client.get(f"/staff/opportunities/{opportunity.pk}/notices/").status_code == 403
+
+
+def test_the_contract_details_notice_follows_the_award_notice_and_the_accepted_contract():
+    made = agreement_made(funding_type="contract")
+    agreement, opportunity = made.agreement, made.agreement.decision.bid.opportunity
+    summaries_sent(opportunity)
+
+    def details():
+        return notice_record(
+            opportunity=opportunity,
+            kind=NoticeKind.CONTRACT_DETAILS,
+            identifier="CDN-7",
+            published_on=timezone.localdate(),
+            agreement=agreement,
+            recorded_by=made.officer,
+        )
+
+    with pytest.raises(ValidationError) as refused:
+        details()
+    assert "Record the contract award notice first" in str(refused.value)
+    award_notice(opportunity, made.officer, timezone.localdate())
+    with pytest.raises(ValidationError) as refused:
+        details()
+    assert "has not been accepted yet" in str(refused.value)
+
+    Agreement.objects.filter(pk=agreement.pk).update(state=AgreementState.ACCEPTED)
+    agreement.refresh_from_db()
+    notice = details()
+    assert (notice.agreement, notice.kind) == (agreement, NoticeKind.CONTRACT_DETAILS)
