@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, Prefetch, Q, QuerySet, When
 from django_fsm_log.models import StateLog
 
 from commissioning.models import (
@@ -52,8 +52,10 @@ def commissions_list(
     sector: Sector | None = None,
     priority: CorporatePriority | None = None,
     lead_officer=None,
+    first_led_by=None,
 ) -> QuerySet[Commission]:
-    """Commissions for the staff dashboard, filtered; a flat number of queries."""
+    """Commissions for the staff dashboard, filtered, the latest changed first (those led by
+    `first_led_by` before the rest, when given); a flat number of queries."""
     queryset = Commission.objects.for_list()
     if stage == CommissionState.CANCELLED:
         queryset = queryset.filter(state=CommissionState.CANCELLED)
@@ -65,16 +67,22 @@ def commissions_list(
         queryset = queryset.filter(priorities=priority)
     if lead_officer is not None:
         queryset = queryset.filter(lead_officer=lead_officer)
-    return queryset.order_by("-updated_at")
+    if first_led_by is not None:
+        led_first = Case(When(lead_officer=first_led_by, then=0), default=1)
+        return queryset.order_by(led_first, "-updated_at", "-pk")
+    return queryset.order_by("-updated_at", "-pk")
 
 
-def commission_stage_counts(*, queryset: QuerySet[Commission]) -> dict[str, int]:
-    """How many of the commissions are in each stage (and cancelled), in one query."""
+def commission_stage_counts(*, queryset: QuerySet[Commission], led_by=None) -> dict[str, int]:
+    """How many of the commissions are in each stage (and cancelled), and in all, in one
+    query; with `led_by`, also how many that person leads (`led`)."""
     aggregates = {
         stage.value: Count("pk", filter=Q(state__in=STATES_OF_STAGE[stage])) for stage in Stage
     }
     aggregates["cancelled"] = Count("pk", filter=Q(state=CommissionState.CANCELLED))
     aggregates["total"] = Count("pk")
+    if led_by is not None:
+        aggregates["led"] = Count("pk", filter=Q(lead_officer=led_by))
     return queryset.order_by().aggregate(**aggregates)
 
 

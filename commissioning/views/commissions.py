@@ -4,37 +4,76 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404
 from django.shortcuts import redirect
-from django.views.generic import FormView, TemplateView
+from django.template.defaultfilters import pluralize
+from django.utils.functional import cached_property
+from django.views.generic import FormView, ListView, TemplateView
 
 from commissioning import selectors, services
 from commissioning.forms import CommissionForm, CommissionTransitionForm, DashboardFilterForm
 from commissioning.models import Commission, Stage
-from core.mixins import ObjectPermissionRequiredMixin, StaffRequiredMixin
+from core.mixins import FilterQueryMixin, ObjectPermissionRequiredMixin, StaffRequiredMixin
 from core.reauthentication import ReauthenticateBeforeMixin
 from core.transition_views import TransitionConfirmView
 
 
-class StaffDashboardView(StaffRequiredMixin, TemplateView):
-    """Commissions by stage, with filters and counts."""
+class StaffDashboardView(StaffRequiredMixin, FilterQueryMixin, ListView):
+    """Commissions by stage, with filters and counts, 25 to a page. Unfiltered, the
+    officer's own commissions come first, with a link to only theirs."""
 
     template_name = "commissioning/staff_dashboard.html"
+    context_object_name = "commissions"
+    paginate_by = 25
+
+    @cached_property
+    def form(self) -> DashboardFilterForm:
+        return DashboardFilterForm(self.request.GET or None)
+
+    @cached_property
+    def filters(self) -> dict:
+        cleaned = self.form.cleaned_data if self.form.is_valid() else {}
+        return {name: value for name, value in cleaned.items() if value}
+
+    @cached_property
+    def all_counts(self) -> dict[str, int]:
+        return selectors.commission_stage_counts(
+            queryset=Commission.objects.all(), led_by=self.request.user
+        )
+
+    def get_queryset(self):
+        return selectors.commissions_list(
+            stage=self.filters.get("stage") or "",
+            sector=self.filters.get("sector"),
+            priority=self.filters.get("priority"),
+            lead_officer=self.filters.get("lead_officer"),
+            first_led_by=None if self.filters else self.request.user,
+        )
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        paginator = super().get_paginator(queryset, per_page, **kwargs)
+        if not self.filters:
+            paginator.count = self.all_counts["total"]  # counted already: every commission
+        return paginator
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        form = DashboardFilterForm(self.request.GET or None)
-        filters = form.cleaned_data if form.is_valid() else {}
-        commissions = selectors.commissions_list(
-            stage=filters.get("stage") or "",
-            sector=filters.get("sector"),
-            priority=filters.get("priority"),
-            lead_officer=filters.get("lead_officer"),
-        )
-        context.update(
-            form=form,
-            commissions=commissions,
-            counts=selectors.commission_stage_counts(queryset=commissions),
-            all_counts=selectors.commission_stage_counts(queryset=Commission.objects.all()),
+        context = super().get_context_data(
+            form=self.form,
+            filtered=bool(self.filters),
+            all_counts=self.all_counts,
+            own_count=self.all_counts["led"],
             stages=Stage,
+            **kwargs,
+        )
+        total = context["paginator"].count
+        caption = f"{total} commission{pluralize(total)}"
+        if self.filters:
+            caption = f"{caption} matching your filters"
+        elif self.all_counts["led"]:
+            caption = f"{caption}, yours first"
+        context["list_caption"] = caption
+        context["list_empty"] = (
+            "No commissions match these filters."
+            if self.filters
+            else "There are no commissions yet."
         )
         return context
 

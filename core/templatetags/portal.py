@@ -96,5 +96,6 @@ def pagination_items(page_obj) -> list[int | None]:
 @register.filter
 def listed(values) -> list:
     """The values as a list, read once: a model form field's choices are otherwise counted
-    by one query and then read by another when a template loops over them."""
-    return list(values)
+    by one query and then read by another when a template loops over them (`iter` first,
+    so that not even `list` asks for their length)."""
+    return list(iter(values))
