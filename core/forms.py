@@ -9,7 +9,19 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Size, Submit
 from django import forms
 from django.core.exceptions import BadRequest, ValidationError
+from django.core.validators import RegexValidator
 from django.http import QueryDict
+
+# Characters XML 1.0 (feeds, the 360Giving workbook) cannot hold and nobody means to type:
+# C0 controls other than tab, line feed and carriage return. Django refuses NUL itself.
+CONTROL_CHARACTERS = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f]")
+CONTROL_CHARACTERS_MESSAGE = (
+    "Remove the hidden control characters from your answer (they can come with text pasted "
+    "from another program)"
+)
+no_control_characters = RegexValidator(
+    CONTROL_CHARACTERS, CONTROL_CHARACTERS_MESSAGE, code="control_characters", inverse_match=True
+)
 
 
 class GovukFormMixin:
@@ -28,6 +40,9 @@ class GovukFormMixin:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.prepare_fields()
+        for field in self.fields.values():
+            if isinstance(field, forms.CharField):
+                field.validators.append(no_control_characters)
         self.helper = FormHelper(self)
         self.helper.form_tag = False
         self.helper.disable_csrf = True  # base_form.html writes the token
