@@ -176,7 +176,7 @@ class TransitionConfirmView(FormView):
         kwargs = {
             **super().get_form_kwargs(),
             "submit_label": self.spec.custom.get("label", "Confirm"),
-            "warning": self.spec.custom.get("warning", False),
+            "warning": bool(self.spec.custom.get("destructive") or self.spec.custom.get("warning")),
         }
         if self.reason_asked:
             kwargs.update(

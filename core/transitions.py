@@ -73,17 +73,34 @@ class Action:
 
     name: str
     label: str
-    style: str  # "", "secondary" or "warning"
+    style: str  # "" (the primary button), "secondary" or "warning" (destructive)
+
+    @property
+    def destructive(self) -> bool:
+        """It cancels, withdraws or refuses: shown as a warning link after the buttons."""
+        return self.style == "warning"
 
 
 def transition_actions_for(*, instance, user) -> list[Action]:
-    """The buttons for the actions this person may take now, labelled by the machine."""
-    actions = []
+    """The buttons for the actions this person may take now, labelled by the machine, in
+    the order a page shows them: the next step first (the one primary button), then other
+    steps (secondary), then the destructive ones, `custom={"destructive": True}` (cancel,
+    withdraw, reject…), last and never the primary button.
+
+    A transition marked `custom={"secondary": True}` is never the primary button either;
+    `"warning"` is the older spelling of `"destructive"`."""
+    steps, others, destructive = [], [], []
     for spec in transitions_for_user(instance=instance, user=user):
-        style = "warning" if spec.custom.get("warning") else ""
-        style = "secondary" if spec.custom.get("secondary") else style
-        actions.append(Action(spec.name, spec.custom.get("label", spec.name), style))
-    return actions
+        label = spec.custom.get("label", spec.name)
+        if spec.custom.get("destructive") or spec.custom.get("warning"):
+            destructive.append(Action(spec.name, label, "warning"))
+        elif spec.custom.get("secondary"):
+            others.append(Action(spec.name, label, "secondary"))
+        else:
+            steps.append(Action(spec.name, label, ""))
+    primary = steps[:1]
+    others = [Action(a.name, a.label, "secondary") for a in steps[1:]] + others
+    return primary + others + destructive
 
 
 # --- What each condition says -------------------------------------------------------------------

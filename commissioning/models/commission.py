@@ -491,7 +491,7 @@ class Commission(ConcurrentTransitionMixin, models.Model):
         custom={
             "label": "Cancel the commission",
             "reason_required": True,
-            "warning": True,
+            "destructive": True,
             "explanation": "Stop the commission before any award is made, with reasons.",
         },
     )

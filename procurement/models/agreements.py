@@ -348,7 +348,7 @@ class Variation(ConcurrentTransitionMixin, models.Model):
         custom={
             "label": "Do not approve",
             "reason_required": True,
-            "warning": True,
+            "destructive": True,
             "explanation": "An approver turns the change down, with reasons.",
         },
     )

@@ -624,7 +624,7 @@ class Bid(FSMModelMixin, models.Model):
         conditions=[is_before_deadline],
         custom={
             "label": "Withdraw the bid",
-            "warning": True,
+            "destructive": True,
             "explanation": "Withdraw the bid from the opportunity.",
         },
     )

@@ -379,9 +379,20 @@ def bid_attachment_remove(*, attachment: BidAttachment) -> None:
 # --- Lifecycle -----------------------------------------------------------------------------------
 
 
+# Letters and digits no one mistakes for another when reading or typing a receipt: no I, L,
+# O, U, 0 or 1.
+RECEIPT_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
 def _receipt_reference(bid: Bid, number: int) -> str:
-    """ "BID-OPP-2026-001-007-2-7F3A": the bid, the version and a check code."""
-    return f"{bid.reference}-{number}-{secrets.token_hex(2).upper()}"
+    """A short, readable receipt reference for one submitted version: "R7KQ-26B3", random and
+    unique. Receipts made before these ("BID-OPP-2026-001-007-2-7F3A") stay as they are; the
+    bid's own reference and the version number are shown beside it."""
+    while True:
+        code = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(7))
+        receipt = f"R{code[:3]}-{code[3:]}"
+        if not BidSubmission.objects.filter(receipt=receipt).exists():
+            return receipt
 
 
 def bid_transition(
