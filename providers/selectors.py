@@ -179,16 +179,18 @@ class ComplianceStatus:
 
     kind: str
     label: str
-    status: str  # missing, expired, expires_soon, up_to_date
+    status: str  # not_added, missing, expired, expires_soon, up_to_date
     document: ComplianceDocument | None
 
     STATUS_LABELS = {
+        "not_added": "Not added yet",
         "missing": "Missing",
         "expired": "Expired",
         "expires_soon": "Expires soon",
         "up_to_date": "Up to date",
     }
     STATUS_TAGS = {
+        "not_added": "govuk-tag--grey",
         "missing": "govuk-tag--red",
         "expired": "govuk-tag--red",
         "expires_soon": "govuk-tag--yellow",
@@ -207,10 +209,26 @@ class ComplianceStatus:
     def expires_on(self) -> dt.date | None:
         return self.document.expires_on if self.document else None
 
+    @property
+    def needed_for_bidding(self) -> bool:
+        """The council needs it before funding a bid; the others are optional."""
+        return self.kind in NEEDED_FOR_BIDDING
 
-def _document_status(document: ComplianceDocument | None, today: dt.date) -> str:
+
+#: The kinds of compliance document the council needs before it funds a bid.
+NEEDED_FOR_BIDDING = frozenset(
+    {
+        ComplianceDocument.Kind.SAFEGUARDING,
+        ComplianceDocument.Kind.INSURANCE,
+        ComplianceDocument.Kind.ACCOUNTS,
+        ComplianceDocument.Kind.CONSTITUTION,
+    }
+)
+
+
+def _document_status(document: ComplianceDocument | None, today: dt.date, *, needed: bool) -> str:
     if document is None:
-        return "missing"
+        return "missing" if needed else "not_added"
     if document.expires_on is None:
         return "up_to_date"
     if document.expires_on < today:
@@ -236,12 +254,15 @@ def _best_document(documents: list[ComplianceDocument], today: dt.date):
 
 
 def compliance_summary(
-    *, documents: list[ComplianceDocument], today: dt.date | None = None
+    *, documents: list[ComplianceDocument], today: dt.date | None = None, bidding: bool = True
 ) -> list[ComplianceStatus]:
     """For each of the five kinds, in order: Missing, Expired, Expires soon (within 30
     days) or Up to date, with the document that decides it. `documents` are one
     organisation's (a prefetched list, so lists of organisations stay a fixed number of
-    queries)."""
+    queries).
+
+    A document not added is "Missing" only when bidding needs it and the organisation is
+    `bidding` (an opportunity it bids for needs it); otherwise "Not added yet"."""
     today = today or timezone.localdate()
     by_kind: dict[str, list[ComplianceDocument]] = {}
     for document in documents:
@@ -253,17 +274,29 @@ def compliance_summary(
             ComplianceStatus(
                 kind=kind.value,
                 label=kind.label,
-                status=_document_status(document, today),
+                status=_document_status(
+                    document, today, needed=bidding and kind in NEEDED_FOR_BIDDING
+                ),
                 document=document,
             )
         )
     return summary
 
 
+def organisation_is_bidding(*, organisation: Organisation) -> bool:
+    """The organisation has a bid that is not withdrawn: the opportunity needs its
+    compliance documents."""
+    return organisation.bids.exclude(state="withdrawn").exists()
+
+
 def organisation_compliance_summary(
     *, organisation: Organisation, today: dt.date | None = None
 ) -> list[ComplianceStatus]:
-    return compliance_summary(documents=list(organisation.compliance_documents.all()), today=today)
+    return compliance_summary(
+        documents=list(organisation.compliance_documents.all()),
+        today=today,
+        bidding=organisation_is_bidding(organisation=organisation),
+    )
 
 
 def compliance_documents_list(*, organisation: Organisation) -> QuerySet[ComplianceDocument]:

@@ -37,7 +37,10 @@ class ComplianceView(MemberOrganisationMixin, FormView):
             document.can_delete = self.is_org_admin or document.uploaded_by_id == user.pk
         return super().get_context_data(
             documents=documents,
-            compliance=selectors.compliance_summary(documents=documents),
+            compliance=selectors.compliance_summary(
+                documents=documents,
+                bidding=selectors.organisation_is_bidding(organisation=organisation),
+            ),
             **kwargs,
         )
 

@@ -62,7 +62,10 @@ class StaffOrganisationMixin:
         return super().get_context_data(
             organisation=organisation,
             documents=documents,
-            compliance=selectors.compliance_summary(documents=documents),
+            compliance=selectors.compliance_summary(
+                documents=documents,
+                bidding=selectors.organisation_is_bidding(organisation=organisation),
+            ),
             members=list(selectors.organisation_members(organisation=organisation)),
             can_verify=self.request.user.has_perm("providers.verify_organisation", organisation),
             **kwargs,

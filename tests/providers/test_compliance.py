@@ -53,7 +53,7 @@ def test_each_kind_is_missing_expired_expiring_or_up_to_date(organisation):
         "insurance": "expired",
         "accounts": "up_to_date",
         "constitution": "up_to_date",
-        "equality": "missing",
+        "equality": "not_added",
     }
 
 
@@ -82,7 +82,8 @@ def test_the_organisation_page_shows_the_status_of_all_five_kinds(
         "Equality and diversity policy",
     ):
         assert label in page
-    assert page.count(">Missing<") == 4
+    assert page.count(">Not added yet<") == 4  # nothing has asked for them yet
+    assert ">Missing<" not in page
     assert ">Expires soon<" in page
     assert f"{expires.day} {expires:%B %Y}" in page
 
@@ -187,3 +188,19 @@ def test_the_uploader_and_admins_delete_documents_but_other_members_cannot(
     client.force_login(provider_user)  # an organisation admin
     client.post(f"/organisations/{organisation.pk}/compliance/{theirs.pk}/")
     assert not ComplianceDocument.objects.exists()
+
+
+def test_once_it_bids_the_documents_bidding_needs_are_missing_and_the_optional_one_is_not(
+    client, provider_user, organisation
+):
+    from tests.procurement.factories_bids import BidFactory
+
+    BidFactory(organisation=organisation)
+    client.force_login(provider_user)
+
+    page = " ".join(client.get(f"/organisations/{organisation.pk}/").content.decode().split())
+
+    assert page.count(">Missing<") == 4
+    assert page.count(">Not added yet<") == 1  # the equality and diversity policy: optional
+    assert page.count("Needed before a bid is funded") == 4
+    assert statuses(organisation)["equality"] == "not_added"
