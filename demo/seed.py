@@ -19,6 +19,7 @@ from demo.commissioning_plans import demo_plans_seed
 from demo.commissions import demo_areas_seed, demo_commissions_advance, demo_commissions_seed
 from demo.evaluation import demo_evaluation_seed
 from demo.events import demo_engagement_events_seed
+from demo.expressions import demo_two_stage_seed
 from demo.for_providers import demo_for_providers_seed
 from demo.monitoring import demo_monitoring_seed
 from demo.opportunities import demo_opportunities_seed
@@ -66,6 +67,7 @@ def _seed() -> dict:
     opportunities = demo_opportunities_seed(officer=users[Role.OFFICER], commissions=commissions)
     demo_bids_seed(opportunities=opportunities, organisations=organisations, users=users)
     demo_for_providers_seed(users=users)
+    demo_two_stage_seed(officer=users[Role.OFFICER], commissions=commissions)
     demo_procurement_act_seed(officer=users[Role.OFFICER])
     demo_awards_seed(opportunities=opportunities, organisations=organisations, users=users)
     demo_monitoring_seed(organisations=organisations, users=users)

@@ -250,7 +250,7 @@ class ExpressionOfInterest(ConcurrentTransitionMixin, FSMModelMixin, models.Mode
         permission=procurement_rules.can_shortlist,
         conditions=[deadline_has_passed, decisions_not_sent],
         custom={
-            "label": "Shortlist",
+            "label": "Shortlist the organisation",
             "reason_required": True,
             "explanation": "Shortlist the organisation: when the decisions are sent it is "
             "invited to send a full bid, with your reasons.",
@@ -268,7 +268,7 @@ class ExpressionOfInterest(ConcurrentTransitionMixin, FSMModelMixin, models.Mode
         permission=procurement_rules.can_shortlist,
         conditions=[deadline_has_passed, decisions_not_sent],
         custom={
-            "label": "Do not shortlist",
+            "label": "Do not shortlist the organisation",
             "secondary": True,
             "reason_required": True,
             "explanation": "Do not shortlist the organisation: when the decisions are sent it "

@@ -87,6 +87,7 @@ def test_provider_expresses_interest_before_the_deadline(client):
     page = text_of(client.get(opportunity.get_absolute_url()))
     assert "This opportunity has two stages." in page
     assert "Express interest" in page
+    assert "Start a bid" not in page  # the full bid is for the shortlisted
 
     response = client.post(f"/opportunities/{opportunity.slug}/interest/", {})
     expression = ExpressionOfInterest.objects.get(organisation=organisation)
@@ -389,6 +390,7 @@ def test_the_shortlisted_bid_starts_from_what_they_wrote_and_is_sealed(client, d
     client.force_login(member(organisation))
     page = text_of(client.get(f"/interest/{expressions[0].pk}/"))
     assert "You are shortlisted" in page
+    assert "Start your full bid" in text_of(client.get(opportunity.get_absolute_url()))
     response = client.post(
         f"/opportunities/{opportunity.slug}/bid/", {"organisation": organisation.pk}
     )
