@@ -68,9 +68,12 @@ class ConflictsAssessmentView(OpportunityPageMixin, TemplateView):
         )
 
     def post(self, request, *args, **kwargs):
-        if request.POST.get("action") == "record":
+        action = request.POST.get("action")
+        if action == "record":
             return self._record()
-        return self._declare()
+        if action == "declare":
+            return self._declare()
+        return redirect("procurement:conflicts_assessment", pk=self.opportunity.pk)
 
     def _declare(self):
         form = OfficerDeclarationForm(self.request.POST)
