@@ -114,9 +114,13 @@ class CommissionDetailView(CommissionMixin, ObjectPermissionRequiredMixin, Templ
     template_name = "commissioning/commission_detail.html"
 
     def get_context_data(self, **kwargs):
+        from procurement.selectors.commission_purchases import commission_purchases
+
         commission = self.get_object()
+        bought = commission.stage in ("do", "review")
         return super().get_context_data(
             commission=commission,
+            purchases=commission_purchases(commission=commission) if bought else None,
             cycle=selectors.commission_cycle_position(commission=commission),
             next_steps=selectors.commission_next_steps(commission=commission),
             actions=selectors.commission_actions_for(commission=commission, user=self.request.user),
