@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.functional import cached_property
@@ -195,11 +195,8 @@ class AgreementPdfView(AgreementMixin, View):
 
     def get(self, request, pk: int):
         name = agreement_pdf_stored(agreement=self.agreement)
-        response = FileResponse(
-            default_storage.open(name, "rb"),
-            content_type="application/pdf",
-            filename=f"{self.agreement.reference}.pdf",
-        )
+        with default_storage.open(name, "rb") as stored:
+            response = HttpResponse(stored.read(), content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="{self.agreement.reference}.pdf"'
         response["Cache-Control"] = "private, no-store"
         return response

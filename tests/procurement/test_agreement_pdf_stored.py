@@ -33,7 +33,7 @@ def _download(client, agreement) -> bytes:
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == f'inline; filename="{agreement.reference}.pdf"'
-    return b"".join(response.streaming_content)
+    return response.content
 
 
 def test_the_pdf_is_rendered_once_per_version_and_served_from_storage(client, renders):
