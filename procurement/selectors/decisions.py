@@ -7,12 +7,16 @@ checks who is asking; the views do.
 """
 
 import datetime as dt
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.db.models.functions import ExtractMonth, ExtractYear
 
 from commissioning.models import Area, Commission, CorporatePriority, Sector
+from core.search import PUBLIC_SOURCES, search_terms
 from core.templatetags.portal import money
 from procurement.models import (
     MAX_SCORE,
@@ -186,7 +190,28 @@ def _areas_covering(area: Area) -> list[int]:
     return sorted(ids)
 
 
-def decisions_public_list(
+REGISTER_ORDER = ("-decided_on", "-approved_at", "-pk")
+
+# An organisation identifier as typed ("GB-CHC-1100999", or its start): searched as the
+# start of the identifier rather than as words.
+ORG_ID = re.compile(r"^[A-Za-z]{2}-[A-Za-z]{2,4}-[\w-]*$")
+
+
+def _search_filter(search: str) -> Q:
+    """The awards the words match: an organisation identifier (or the start of one) by its
+    identifier; otherwise every word in the recipient's name, the purpose or the programme,
+    through the site search's awards source (full text on PostgreSQL, core/search.py), as one
+    id subquery rather than a contains across every joined column."""
+    if ORG_ID.match(search):
+        return Q(bid__organisation__org_id__istartswith=search)
+    terms = search_terms(search)
+    if not terms:
+        return Q(pk__in=[])
+    [awards] = [source for source in PUBLIC_SOURCES if source.key == "decisions"]
+    return Q(pk__in=awards.matches(terms).order_by().values("pk"))
+
+
+def decisions_public_matching(
     *,
     search: str = "",
     sector: Sector | None = None,
@@ -195,20 +220,16 @@ def decisions_public_list(
     funding_type: str = "",
     financial_year: FinancialYear | None = None,
 ) -> QuerySet[AwardDecision]:
-    """The register of awards: approved, successful decisions only, newest first.
+    """The register of awards: approved, successful decisions only, newest first, with
+    none of their related rows: for counting, totalling and choosing a page's ids in the
+    database before `decisions_with_details` fetches that page's columns.
 
     `search` matches the recipient's name or org-id, the purpose (the agreement's, or the
     bid's project title) and the programme (the commission's title)."""
-    queryset = _register_queryset()
+    queryset = AwardDecision.objects.published_awards()
     search = " ".join(search.split())
     if search:
-        queryset = queryset.filter(
-            Q(bid__organisation__name__icontains=search)
-            | Q(bid__organisation__org_id__icontains=search)
-            | Q(agreement__purpose__icontains=search)
-            | Q(bid__title__icontains=search)
-            | Q(**{f"{COMMISSION}__title__icontains": search})
-        )
+        queryset = queryset.filter(_search_filter(search))
     if sector is not None:
         queryset = queryset.filter(**{f"{COMMISSION}__sector": sector})
     commissions = Commission.objects.all()
@@ -224,7 +245,21 @@ def decisions_public_list(
         queryset = queryset.filter(
             decided_on__gte=financial_year.starts_on, decided_on__lte=financial_year.ends_on
         )
-    return queryset.order_by("-decided_on", "-approved_at", "-pk")
+    return queryset.order_by(*REGISTER_ORDER)
+
+
+def decisions_with_details(*, ids: Sequence[int]) -> list[AwardDecision]:
+    """The awards with these ids, in that order, with everything a row of the register
+    shows: a page of the register in a fixed number of queries."""
+    rows = _register_queryset().order_by().in_bulk(list(ids))
+    return [rows[pk] for pk in ids if pk in rows]
+
+
+def decisions_public_list(**filters) -> QuerySet[AwardDecision]:
+    """Every award the search and filters select, newest first, with everything a row
+    shows (the CSV file: all of them, not a page)."""
+    matching = decisions_public_matching(**filters).order_by().values("pk")
+    return _register_queryset().filter(pk__in=matching).order_by(*REGISTER_ORDER)
 
 
 def decisions_total(*, decisions: QuerySet[AwardDecision]) -> Decimal:
@@ -233,9 +268,16 @@ def decisions_total(*, decisions: QuerySet[AwardDecision]) -> Decimal:
 
 
 def decision_financial_years() -> list[FinancialYear]:
-    """The financial years in which awards were decided, newest first."""
-    days = AwardDecision.objects.published_awards().values_list("decided_on", flat=True)
-    years = {FinancialYear.of(day).start_year for day in days.distinct() if day}
+    """The financial years in which awards were decided, newest first. Read as the months
+    with awards (a few dozen rows), not a date per award."""
+    months = (
+        AwardDecision.objects.published_awards()
+        .filter(decided_on__isnull=False)
+        .order_by()
+        .values_list(ExtractYear("decided_on"), ExtractMonth("decided_on"))
+        .distinct()
+    )
+    years = {FinancialYear.of(dt.date(year, month, 1)).start_year for year, month in months}
     return [FinancialYear(year) for year in sorted(years, reverse=True)]
 
 

@@ -79,7 +79,15 @@ class DecisionListView(FilterQueryMixin, ListView):
     def get_queryset(self):
         self.filter_form = DecisionFilterForm(self.request.GET)
         self.filters = self.filter_form.filters
-        return selectors.decisions_public_list(**self.filters)
+        return selectors.decisions_public_matching(**self.filters)
+
+    def paginate_queryset(self, queryset, page_size):
+        """Sort and take the page's ids in the database, then fetch only those rows with
+        everything they show."""
+        paginator, page, ids, is_paginated = super().paginate_queryset(
+            queryset.values_list("pk", flat=True), page_size
+        )
+        return paginator, page, selectors.decisions_with_details(ids=list(ids)), is_paginated
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
