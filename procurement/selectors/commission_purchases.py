@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch
 from django.urls import reverse
+from django.utils import timezone
 
 from commissioning.models import Commission
 from core.templatetags.portal import govuk_date
@@ -78,7 +79,12 @@ def _row(decision: AwardDecision) -> PurchaseRow:
         )
     else:
         due = next((r for r in returns if r.state in EDITABLE_STATES), None)
-        action = f"Next return due {govuk_date(due.due_on)}" if due else "Every return is in"
+        if due is None:
+            action = "Every return is in"
+        elif due.due_on < timezone.localdate():
+            action = f"Chase the return that was due {govuk_date(due.due_on)}"
+        else:
+            action = f"Next return due {govuk_date(due.due_on)}"
         url = monitoring
     return PurchaseRow(decision, agreement, agreement.get_state_display(), rag, action, url)
 
