@@ -1,4 +1,5 @@
-"""The bench data set: ten times Lancaster's volume, built in bulk on top of the demo.
+"""The bench data set (`manage.py seed_bench`, for `make bench`): ten times Lancaster's
+volume, built in bulk on top of the demo.
 
 The demo (demo.seed) gives the reference data, the demo people (with their authenticators)
 and one valid example of every record; the bench multiplies those records with
@@ -41,6 +42,7 @@ from commissioning.models import (
     SpecificationOutcome,
     SuccessMeasure,
 )
+from core.bench import MARK
 from core.models import User
 from core.roles import Role
 from engagement.models import Booking, EngagementEvent, EvidenceItem, Feedback, Gap
@@ -75,8 +77,6 @@ from procurement.models import (
 from providers.models import Membership, Organisation
 
 SEED = 17
-#: The marker of every bench row whose reference the portal numbers: "COM-2026-B001".
-MARK = "B"
 ORGANISATIONS = 2000
 PANEL_PEOPLE = 12
 COMMISSIONS_PER_STATE = 25
@@ -1102,10 +1102,6 @@ def clone(template: models.Model, **changes) -> models.Model:
         values.pop(field.attname, None)
         values[name] = value
     return type(template)(**values)
-
-
-def bench_is_seeded() -> bool:
-    return Commission.objects.filter(reference__contains=f"-{MARK}").exists()
 
 
 def bench_seed(*, log=print) -> tuple[dict[str, int], float]:

@@ -15,8 +15,8 @@ from core.bench.report import (
     peak_growth,
     with_notes,
 )
-from core.bench.seed import add_months
 from core.bench.wrk import LoadResult, parse_wrk, wrk_command
+from demo.bench import add_months
 
 WRK_OUTPUT = """Running 10s test @ http://127.0.0.1:8123/healthz
   2 threads and 8 connections

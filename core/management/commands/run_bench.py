@@ -6,9 +6,9 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from core.bench import bench_is_seeded
 from core.bench.report import load_table, other_measures
 from core.bench.run import bench_run
-from core.bench.seed import bench_is_seeded
 
 
 class Command(BaseCommand):

@@ -1,4 +1,4 @@
-"""`manage.py seed_bench`: the bench data set (core.bench.seed) on a bench database.
+"""`manage.py seed_bench`: the bench data set (demo.bench) on a bench database.
 
 Refused unless the database's name ends in `_bench` (or `--yes` is given): it adds tens of
 thousands of made-up organisations, bids and agreements to whatever it is pointed at.
@@ -12,7 +12,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.test.utils import override_settings
 
-from core.bench.seed import bench_is_seeded, bench_seed
+from core.bench import bench_is_seeded
+from demo.bench import bench_seed
 
 QUIET = "django.core.mail.backends.dummy.EmailBackend"
 
