@@ -4,12 +4,12 @@ organisation the person joins and to the council. Strategies and checks: tests/h
 
 import pytest
 from django.contrib.auth import get_user_model
-from hypothesis import event, given
+from hypothesis import event, example, given
 from hypothesis import strategies as st
 
 from core.roles import Role
 from tests.factories import OrganisationFactory
-from tests.hostile import answered, assert_shown_escaped, hostile_text, isolated, properties
+from tests.hostile import MARKUP, answered, assert_shown_escaped, hostile_text, isolated, properties
 
 pytestmark = pytest.mark.django_db
 
@@ -22,6 +22,7 @@ PASSWORD = "correct horse battery staple 42"
     email=st.one_of(st.just("sam.smith@example.org"), hostile_text(max_size=60)),
     password=st.one_of(st.just(PASSWORD), hostile_text(max_size=60)),
 )
+@example(full_name=MARKUP[1], email="sam.smith@example.org", password=PASSWORD)
 def test_sign_up_answers_hostile_input_and_shows_the_name_escaped(
     client, make_user, full_name, email, password
 ):

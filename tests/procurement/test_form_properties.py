@@ -8,7 +8,7 @@ import io
 
 import pytest
 from django.utils import timezone
-from hypothesis import event, given
+from hypothesis import event, example, given
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
@@ -55,6 +55,13 @@ def draft(db):
     match_funding=usually("", hostile_number()),
     sources=hostile_text(),
     answer=hostile_text(max_size=600),
+)
+@example(  # kept: markup to escape, formulas to neutralise in the export
+    title="=1+1 " + MARKUP[0],
+    amount="45000",
+    match_funding="",
+    sources=MARKUP[1],
+    answer="=cmd|' /C calc'!A0 " + MARKUP[3],
 )
 def test_a_draft_bid_answers_hostile_input_and_its_export_is_safe(
     client, clock, draft, title, amount, match_funding, sources, answer
@@ -117,6 +124,7 @@ def test_a_draft_bid_answers_hostile_input_and_its_export_is_safe(
     ),
     total_forms=usually(None, st.sampled_from(["-1", "abc", "1000", "99999999999", ""])),
 )
+@example(rows=[(MARKUP[0], "2500"), ("=1+1", "100")], total_forms=None)
 def test_the_budget_answers_hostile_input(client, draft, rows, total_forms):
     bid, person, _ = draft
     with isolated():
@@ -155,6 +163,7 @@ def opportunity(db):
 
 @properties
 @given(question=hostile_text(max_size=1200))
+@example(question=MARKUP[0])
 def test_asking_a_question_answers_hostile_input(client, opportunity, question):
     person = UserFactory(roles=[Role.PROVIDER])
     from tests.factories import OrganisationFactory
@@ -181,6 +190,7 @@ def test_asking_a_question_answers_hostile_input(client, opportunity, question):
 
 @properties
 @given(published_question=hostile_text(max_size=1200), answer=hostile_text(max_size=1200))
+@example(published_question=MARKUP[1], answer=MARKUP[3])
 def test_answering_a_question_answers_hostile_input_and_publishes_it_escaped(
     client, opportunity, published_question, answer
 ):
@@ -261,6 +271,14 @@ def current_payments(agreement) -> list:
     description=hostile_text(max_size=250),
     target=usually("250", hostile_number()),
 )
+@example(  # proposed and approved: the PDF is read
+    reason=MARKUP[0],
+    ends_on=("30", "6", "2030"),
+    extra_due=("1", "4", "2030"),
+    extra_amount="2500",
+    description=MARKUP[0],
+    target="250",
+)
 def test_proposing_a_variation_answers_hostile_input_and_the_agreement_stays_text(
     client, accepted, reason, ends_on, extra_due, extra_amount, description, target
 ):
@@ -297,7 +315,7 @@ def test_proposing_a_variation_answers_hostile_input_and_the_agreement_stays_tex
             return
         pdf = client.get(f"/agreements/{agreement.pk}/agreement.pdf")
         assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
-        reader = PdfReader(io.BytesIO(b"".join(pdf.streaming_content)))
+        reader = PdfReader(io.BytesIO(pdf.getvalue()))
         text = words(" ".join(sheet.extract_text() for sheet in reader.pages))
         event("pdf read")
         # The markup is printed as the characters typed: it was not read as HTML.
