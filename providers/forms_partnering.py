@@ -66,6 +66,7 @@ class PartnerFinderForm(forms.Form):
         queryset=Area.objects.none(),
         to_field_name="slug",
         empty_label="Anywhere",
+        error_messages={"invalid_choice": "Select a place from the list"},
     )
 
     def __init__(self, *args, **kwargs):

@@ -239,3 +239,18 @@ def test_the_feed_shows_what_the_filter_matches(client, lancaster, morecambe):
     assert "Warm spaces in Lancaster" in filtered
     assert "Bay lunch clubs" not in filtered
     assert client.get("/opportunities/feed/?area=nowhere").status_code == 400
+
+
+def test_the_filtered_feed_takes_the_same_queries_however_many_it_lists(
+    client, lancaster, django_assert_max_num_queries
+):
+    opportunity_in(lancaster)
+    url = "/opportunities/feed/?sector=vcfs&area=lancaster"
+    client.get(url)
+    with django_assert_max_num_queries(40) as few:
+        client.get(url)
+    for _ in range(5):
+        opportunity_in(lancaster)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(url)
+    assert response.content.decode().count("<entry>") == 6

@@ -128,3 +128,4 @@ def test_an_area_that_does_not_exist_finds_nothing_and_does_not_fail(client):
 
     assert response.status_code == 200
     assert response.context["finder"].results == []
+    assert "Select a place from the list" in response.content.decode()
