@@ -25,6 +25,10 @@ class PurchaseRow:
     rag: RagStatus | None
     next_action: str
     next_url: str = ""
+    # The rule the page at next_url checks, and its object: the link is shown only to those
+    # it lets in ({% has_perm %} on the commission page).
+    next_permission: str = ""
+    next_object: object = None
 
 
 def _row(decision: AwardDecision) -> PurchaseRow:
@@ -38,6 +42,7 @@ def _row(decision: AwardDecision) -> PurchaseRow:
             None,
             "Approve the awards",
             reverse("procurement:recommendation", kwargs={"pk": bid.opportunity_id}),
+            "procurement.view_recommendation",
         )
     if decision.outcome != Outcome.SUCCESSFUL:
         return PurchaseRow(decision, None, "Not funded", None, "")
@@ -49,13 +54,21 @@ def _row(decision: AwardDecision) -> PurchaseRow:
             None,
             "Make the agreement",
             reverse("procurement:staff_agreements"),
+            "procurement.view_agreement",
         )
     url = reverse("procurement:agreement_detail", kwargs={"pk": agreement.pk})
     rags = list(agreement.rag_statuses.all())
     rag = rags[0] if rags else None
     if agreement.state == AgreementState.DRAFT:
         return PurchaseRow(
-            decision, agreement, agreement.get_state_display(), rag, "Send the agreement", url
+            decision,
+            agreement,
+            agreement.get_state_display(),
+            rag,
+            "Send the agreement",
+            url,
+            "procurement.view_agreement",
+            agreement,
         )
     if agreement.state == AgreementState.ISSUED:
         return PurchaseRow(
@@ -65,18 +78,23 @@ def _row(decision: AwardDecision) -> PurchaseRow:
             rag,
             f"Waiting for {bid.organisation.name} to accept it",
             url,
+            "procurement.view_agreement",
+            agreement,
         )
     returns = list(agreement.monitoring_returns.all())
     submitted = next((r for r in returns if r.state == ReturnState.SUBMITTED), None)
     monitoring = reverse("monitoring:agreement_monitoring", kwargs={"pk": agreement.pk})
+    permission, target = "monitoring.view_returns", None
     if submitted is not None:
         action = f"Review the return for {submitted.period_label}"
         url = reverse("monitoring:return_detail", kwargs={"pk": submitted.pk})
+        permission, target = "monitoring.view_return", submitted
     elif rag is None:
         action, url = (
             "Give it a RAG rating",
             reverse("monitoring:rag_set", kwargs={"pk": agreement.pk}),
         )
+        permission = "monitoring.set_rag"
     else:
         due = next((r for r in returns if r.state in EDITABLE_STATES), None)
         if due is None:
@@ -86,7 +104,16 @@ def _row(decision: AwardDecision) -> PurchaseRow:
         else:
             action = f"Next return due {govuk_date(due.due_on)}"
         url = monitoring
-    return PurchaseRow(decision, agreement, agreement.get_state_display(), rag, action, url)
+    return PurchaseRow(
+        decision,
+        agreement,
+        agreement.get_state_display(),
+        rag,
+        action,
+        url,
+        permission,
+        target,
+    )
 
 
 def commission_purchases(*, commission: Commission) -> list[PurchaseRow]:
