@@ -375,10 +375,15 @@ def test_an_organisation_not_shortlisted_cannot_bid(client, decided):
         )
 
 
-def test_nobody_bids_before_the_decisions_are_sent(received, clock):
+def test_nobody_bids_before_the_decisions_are_sent(client, received, clock):
     opportunity, expressions = received
     organisation = expressions[0].organisation
-    with pytest.raises(ValidationError, match="Send an expression of interest before"):
+    after_eoi_deadline(clock, opportunity)
+    client.force_login(member(organisation))
+    page = text_of(client.get(opportunity.get_absolute_url()))
+    assert "Expressions of interest closed at 5pm on 3 December 2026. The council is" in page
+    assert "Start a bid" not in page and "Start your full bid" not in page
+    with pytest.raises(ValidationError, match="The council is shortlisting"):
         bid_services.bid_start(
             opportunity=opportunity, organisation=organisation, user=member(organisation)
         )

@@ -1,0 +1,118 @@
+"""A two-stage opportunity: a provider sends an expression of interest before its deadline;
+after it, an officer declares no conflict, shortlists the organisation with reasons and
+sends the decisions; the provider reads why and starts the full bid from what it wrote.
+axe-core clean on every page."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from core.models import Email
+from core.roles import Role
+from procurement.models import Bid, ExpressionOfInterest
+from tests.browser.conftest import enter_sign_in_code
+from tests.factories import OrganisationFactory, UserFactory
+from tests.procurement.factories_expressions import two_stage_opportunity
+from tests.procurement.factories_opportunities import published_specification
+
+PASSWORD = "a-long-test-password"
+ORGANISATION = "Bare Lane Money Advice"
+SUMMARY = "Money advice at the Bare Lane library every Tuesday, and home visits for carers."
+REASONS = "Reaches the wards with the most debt and works with the credit union."
+
+
+def _new_page(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, locale="en-GB")
+    context.set_default_timeout(10_000)
+    return context.new_page()
+
+
+def _sign_in(page, email):
+    page.goto("/accounts/login/")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+    enter_sign_in_code(page, email)
+    return page
+
+
+def _main(page) -> str:
+    return page.locator("main").inner_text()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_provider_expresses_interest_is_shortlisted_and_bids(browser, live_server, axe, clock):
+    officer = UserFactory(roles=[Role.OFFICER], email="sam@example.org", full_name="Sam Okafor")
+    specification = published_specification(lead_officer=officer, state="procurement")
+    opportunity = two_stage_opportunity(
+        specification=specification, title="Community money advice", questions=2
+    )
+    jo = UserFactory(roles=[Role.PROVIDER], email="jo@example.org", full_name="Jo White")
+    OrganisationFactory(name=ORGANISATION, members=[jo])
+
+    # The provider expresses interest from the opportunity's page.
+    provider = _sign_in(_new_page(browser, live_server), jo.email)
+    provider.goto(opportunity.get_absolute_url())
+    assert "This opportunity has two stages." in _main(provider)
+    axe(provider)
+    provider.get_by_role("button", name="Express interest").click()
+    assert f"You are expressing interest for {ORGANISATION}" in _main(provider)
+    axe(provider)
+    provider.get_by_role("button", name="Start your expression of interest").click()
+    provider.get_by_label("Summary of your proposal").fill(SUMMARY)
+    provider.get_by_label("Estimate of the amount you will ask for (£)").fill("lots")
+    provider.get_by_role("button", name="Save and continue").click()
+    assert "must be an amount of money" in _main(provider)
+    assert provider.get_by_label("Summary of your proposal").input_value() == SUMMARY
+    axe(provider)
+    provider.get_by_label("Estimate of the amount you will ask for (£)").fill("38,000")
+    provider.get_by_label("Who you work with (optional)").fill("Quayside Credit Union")
+    provider.get_by_role("button", name="Save and continue").click()
+    axe(provider)
+    provider.get_by_role("button", name="Send the expression of interest").click()
+    axe(provider)
+    provider.get_by_role("button", name="Send the expression of interest").click()
+    assert "The council shortlists after the deadline" in _main(provider)
+    expression = ExpressionOfInterest.objects.get()
+    assert expression.state == "submitted"
+
+    # After the deadline the officer declares, reads, shortlists and sends the decisions.
+    clock.move_to(opportunity.expression_stage.closes_at + dt.timedelta(minutes=5))
+    staff = _sign_in(_new_page(browser, live_server), officer.email)
+    staff.goto(f"/staff/opportunities/{opportunity.pk}/shortlist/")
+    assert "Expressions of interest received: 1" in _main(staff)
+    axe(staff)
+    staff.get_by_role("button", name="Declare your interests").click()
+    axe(staff)
+    staff.get_by_label("No conflict of interest").check()
+    staff.get_by_role("button", name="Send your declarations").click()
+    staff.get_by_role("link", name=ORGANISATION).click()
+    assert SUMMARY in _main(staff)
+    axe(staff)
+    staff.get_by_role("button", name="Shortlist the organisation", exact=True).click()
+    staff.get_by_role("button", name="Shortlist the organisation", exact=True).click()
+    assert "Enter the reasons for the decision" in _main(staff)
+    axe(staff)
+    staff.get_by_label("Reasons for the decision").fill(REASONS)
+    staff.get_by_role("button", name="Shortlist the organisation", exact=True).click()
+    assert f"{ORGANISATION} shortlisted" in _main(staff)
+    axe(staff)
+    staff.get_by_role("button", name="Send the decisions").click()
+    axe(staff)
+    staff.get_by_role("button", name="Send the decisions").click()
+    assert "The decisions have been sent to every organisation" in _main(staff)
+    assert REASONS in Email.objects.get(to=jo.email, subject__startswith="You are shortlisted").body
+
+    # The provider reads why, and starts the full bid from what it wrote.
+    provider.goto(expression.get_absolute_url())
+    assert "You are shortlisted" in _main(provider)
+    assert REASONS in _main(provider)
+    axe(provider)
+    provider.get_by_role("button", name="Start your full bid").click()
+    bid = Bid.objects.get()
+    provider.wait_for_url(f"**{bid.get_absolute_url()}")
+    axe(provider)
+    assert bid.amount_requested == Decimal("38000")
+    assert bid.answers.filter(text__startswith=SUMMARY).exists()
