@@ -5,6 +5,8 @@ import logging
 import redis
 from django.conf import settings
 from django.db import connection
+from django.db.models import Count, IntegerField, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
@@ -54,3 +56,12 @@ def health_status() -> dict[str, str]:
     else:
         status = "ok"
     return {"database": database, "broker": broker, "status": status}
+
+
+def count_of(rows: QuerySet, *, per: str) -> Coalesce:
+    """How many of `rows` (filtered on an `OuterRef`) belong to each outer row, as an
+    annotation: a subquery per row, so a page of a list counts only its own rows' children
+    rather than grouping a join over every child in the table. `per` is the field that
+    points at the outer row ("bid", "opportunity")."""
+    counted = rows.order_by().values(per).annotate(count=Count("pk")).values("count")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)

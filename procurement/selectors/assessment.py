@@ -18,6 +18,7 @@ from django.db.models.functions import Coalesce
 
 from core.models import User
 from core.roles import Role
+from core.selectors import count_of
 from procurement.models import (
     Assignment,
     Bid,
@@ -72,6 +73,15 @@ def commission_conflicts_are_resolved(*, commission) -> bool:
 
 
 # --- Bids and the organisations behind them -----------------------------------------------------
+
+
+def opportunities_for_panel() -> QuerySet[Opportunity]:
+    """Opportunities with their commission and `bids_received_count` (the bids
+    `bids_for_assessment` lists), so a page of the panel's grid needs no count of its own."""
+    received = Bid.objects.filter(opportunity=OuterRef("pk"), state=BidState.SUBMITTED)
+    return Opportunity.objects.select_related("specification__commission").annotate(
+        bids_received_count=count_of(received, per="opportunity")
+    )
 
 
 def bids_for_assessment(*, opportunity: Opportunity) -> QuerySet[Bid]:
@@ -201,7 +211,9 @@ def assignment_grid(
     conflict with the bid's lead organisation or a partner)."""
     assignments = {
         (a.bid_id, a.panel_member_id): a
-        for a in Assignment.objects.filter(bid__opportunity=opportunity)
+        for a in Assignment.objects.filter(
+            bid__opportunity=opportunity, bid__in=[bid.pk for bid in bids]
+        )
     }
     conflicts = conflicted_organisations(panel_members=members)
     rows = []

@@ -25,6 +25,7 @@ from django.utils import timezone
 from commissioning.models import SpecificationMeasure
 from core.models import User
 from core.rules import is_panel_member
+from core.selectors import count_of
 from core.templatetags.portal import govuk_datetime, money
 from core.transitions import (
     Action,
@@ -642,8 +643,8 @@ def bids_received(*, opportunity: Opportunity) -> QuerySet[Bid]:
             )
         )
         .annotate(
-            attachment_count=Count("attachments", distinct=True),
-            submission_count=Count("submissions", distinct=True),
+            attachment_count=count_of(BidAttachment.objects.filter(bid=OuterRef("pk")), per="bid"),
+            submission_count=count_of(BidSubmission.objects.filter(bid=OuterRef("pk")), per="bid"),
         )
         .order_by("submitted_at", "pk")
     )

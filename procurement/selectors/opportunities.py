@@ -11,8 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from commissioning.models import (
@@ -30,6 +29,7 @@ from commissioning.selectors.specifications import (
     specification_measure_rows,
     specification_years,
 )
+from core.selectors import count_of
 from core.templatetags.portal import govuk_datetime
 from engagement.models import EngagementEvent
 from procurement.models import (
@@ -446,23 +446,11 @@ def _with_counts(queryset: QuerySet[Opportunity]) -> QuerySet[Opportunity]:
     """Clarification questions waiting for an answer, and bids received (a count only).
     Each a subquery of its own, so a page of opportunities counts only its own rows' bids
     and questions rather than grouping a join of every bid ever made."""
-    waiting = (
-        Clarification.objects.filter(opportunity=OuterRef("pk"), published_at__isnull=True)
-        .order_by()
-        .values("opportunity")
-        .annotate(count=Count("pk"))
-        .values("count")
-    )
-    received = (
-        Bid.objects.filter(opportunity=OuterRef("pk"), state=BidState.SUBMITTED)
-        .order_by()
-        .values("opportunity")
-        .annotate(count=Count("pk"))
-        .values("count")
-    )
+    waiting = Clarification.objects.filter(opportunity=OuterRef("pk"), published_at__isnull=True)
+    received = Bid.objects.filter(opportunity=OuterRef("pk"), state=BidState.SUBMITTED)
     return queryset.annotate(
-        clarifications_waiting=Coalesce(Subquery(waiting, output_field=IntegerField()), 0),
-        bids_received=Coalesce(Subquery(received, output_field=IntegerField()), 0),
+        clarifications_waiting=count_of(waiting, per="opportunity"),
+        bids_received=count_of(received, per="opportunity"),
     )
 
 

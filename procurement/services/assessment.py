@@ -7,7 +7,7 @@ consortium partner) away from the panel member — their scores are kept but no 
 — and the lead officer is emailed to reassign it.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -119,10 +119,15 @@ def panel_member_remove(*, panel_member: PanelMember) -> None:
 
 @transaction.atomic
 def assignments_set(
-    *, opportunity: Opportunity, wanted: set[tuple[int, int]], assigned_by: User
+    *,
+    opportunity: Opportunity,
+    wanted: set[tuple[int, int]],
+    assigned_by: User,
+    bid_ids: Collection[int] | None = None,
 ) -> tuple[int, int]:
     """Make the bids assigned to panel members exactly `wanted` ((bid id, panel member id)
-    pairs). Returns (added, removed).
+    pairs). Returns (added, removed). With `bid_ids` (the bids on the page of the grid the
+    officer saw), only those bids' assignments change; the other bids' are left as they are.
 
     Only once the opportunity has closed, only for bids received and the opportunity's own
     panel. Assignments a conflict took away are kept as they are. ValidationError (every
@@ -134,12 +139,16 @@ def assignments_set(
     if not opportunity.has_closed():
         raise AssessmentError("Bids can be assigned once the opportunity has closed")
     _lock_panel_work(opportunity_id=opportunity.pk)
-    bids = {bid.pk: bid for bid in selectors.bids_for_assessment(opportunity=opportunity)}
+    bids_received = selectors.bids_for_assessment(opportunity=opportunity)
+    if bid_ids is not None:
+        bids_received = bids_received.filter(pk__in=bid_ids)
+    bids = {bid.pk: bid for bid in bids_received}
     members = {place.pk: place for place in opportunity.panel_members.select_related("user")}
     wanted = {(b, p) for b, p in wanted if b in bids and p in members}
     existing = {
         (a.bid_id, a.panel_member_id): a
         for a in Assignment.objects.filter(bid__opportunity=opportunity)
+        if bid_ids is None or a.bid_id in bids
     }
     conflicts = selectors.conflicted_organisations(panel_members=members.values())
     problems = []

@@ -10,9 +10,11 @@ their interests, and never a bid a declared conflict took away from them (403).
 import rules
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import InvalidPage, Page, Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.functional import cached_property
 from django.views.generic import FormView, TemplateView
 
@@ -48,12 +50,11 @@ class PanelView(ManagesAssessmentMixin, TemplateView):
     has closed — which panel members assess which bids."""
 
     template_name = "procurement/assessment/panel.html"
+    paginate_by = 50
 
     @cached_property
     def opportunity(self) -> Opportunity:
-        return get_object_or_404(
-            Opportunity.objects.select_related("specification__commission"), pk=self.kwargs["pk"]
-        )
+        return get_object_or_404(selectors.opportunities_for_panel(), pk=self.kwargs["pk"])
 
     @cached_property
     def members(self) -> list[PanelMember]:
@@ -64,13 +65,33 @@ class PanelView(ManagesAssessmentMixin, TemplateView):
         return self.opportunity.has_closed()
 
     @cached_property
-    def grid(self) -> list[selectors.GridRow]:
+    def page(self) -> Page | None:
+        """The page of bids received the grid shows (`paginate_by` to a page); 404 for a
+        page number past the end or not a number. None before the deadline."""
         if not self.closed:
-            return []
-        bids = list(selectors.bids_for_assessment(opportunity=self.opportunity))
-        return selectors.assignment_grid(
-            opportunity=self.opportunity, bids=bids, members=self.members
+            return None
+        paginator = Paginator(
+            selectors.bids_for_assessment(opportunity=self.opportunity), self.paginate_by
         )
+        paginator.count = self.opportunity.bids_received_count  # counted with the opportunity
+        try:
+            return paginator.page(self.request.GET.get("page") or 1)
+        except InvalidPage as error:
+            raise Http404("No such page of bids") from error
+
+    @cached_property
+    def grid(self) -> list[selectors.GridRow]:
+        if self.page is None:
+            return []
+        return selectors.assignment_grid(
+            opportunity=self.opportunity, bids=list(self.page.object_list), members=self.members
+        )
+
+    def page_url(self) -> str:
+        """The panel page showing the same page of bids."""
+        url = reverse("procurement:panel", kwargs={"pk": self.opportunity.pk})
+        number = self.page.number if self.page is not None else 1
+        return f"{url}?page={number}" if number > 1 else url
 
     def add_form(self, data=None) -> PanelMemberAddForm:
         return PanelMemberAddForm(
@@ -94,6 +115,9 @@ class PanelView(ManagesAssessmentMixin, TemplateView):
             grid=self.grid,
             conflicts=list(selectors.conflicts_unresolved(opportunity=self.opportunity)),
             has_errors=any(form is not None and form.errors for form in forms),
+            page_obj=self.page,
+            paginator=self.page.paginator if self.page is not None else None,
+            is_paginated=self.page is not None and self.page.has_other_pages(),
             **kwargs,
         )
 
@@ -150,6 +174,7 @@ class PanelView(ManagesAssessmentMixin, TemplateView):
                     opportunity=self.opportunity,
                     wanted=form.wanted(),
                     assigned_by=self.request.user,
+                    bid_ids={row.bid.pk for row in self.grid},
                 )
             except services.AssessmentError as error:
                 form.add_error(None, str(error))
@@ -157,7 +182,7 @@ class PanelView(ManagesAssessmentMixin, TemplateView):
                 form_errors_add(form, error)
             else:
                 messages.success(self.request, _assignments_message(added, removed))
-                return redirect("procurement:panel", pk=self.opportunity.pk)
+                return redirect(self.page_url())
         return self.render_to_response(self.get_context_data(assign_form=form))
 
 

@@ -647,20 +647,30 @@ class StaffBidsMixin(StaffRequiredMixin):
         return get_object_or_404(Opportunity, pk=self.kwargs["pk"])
 
 
-class StaffBidListView(StaffBidsMixin, TemplateView):
-    """How many bids have been received; after the deadline, the bids themselves."""
+class StaffBidListView(StaffBidsMixin, ListView):
+    """How many bids have been received; after the deadline, the bids themselves, 50 to a
+    page."""
 
     template_name = "procurement/staff_bids.html"
+    context_object_name = "bids"
+    paginate_by = 50
+
+    @cached_property
+    def closed(self) -> bool:
+        return self.opportunity.has_closed()
+
+    def get_queryset(self):
+        if not self.closed:
+            return Bid.objects.none()
+        return selectors.bids_received(opportunity=self.opportunity)
 
     def get_context_data(self, **kwargs):
         opportunity = self.opportunity
-        closed = opportunity.has_closed()
         return super().get_context_data(
             opportunity=opportunity,
-            closed=closed,
+            closed=self.closed,
             received=selectors.bids_received_count(opportunity=opportunity),
             withdrawn=selectors.bids_withdrawn_count(opportunity=opportunity),
-            bids=selectors.bids_received(opportunity=opportunity) if closed else [],
             **kwargs,
         )
 
