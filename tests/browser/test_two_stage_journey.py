@@ -11,35 +11,14 @@ import pytest
 from core.models import Email
 from core.roles import Role
 from procurement.models import Bid, ExpressionOfInterest
-from tests.browser.conftest import enter_sign_in_code
+from tests.browser.test_bid_journey import _main, _new_page, _sign_in
 from tests.factories import OrganisationFactory, UserFactory
 from tests.procurement.factories_expressions import two_stage_opportunity
 from tests.procurement.factories_opportunities import published_specification
 
-PASSWORD = "a-long-test-password"
 ORGANISATION = "Bare Lane Money Advice"
 SUMMARY = "Money advice at the Bare Lane library every Tuesday, and home visits for carers."
 REASONS = "Reaches the wards with the most debt and works with the credit union."
-
-
-def _new_page(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, locale="en-GB")
-    context.set_default_timeout(10_000)
-    return context.new_page()
-
-
-def _sign_in(page, email):
-    page.goto("/accounts/login/")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
-    enter_sign_in_code(page, email)
-    return page
-
-
-def _main(page) -> str:
-    return page.locator("main").inner_text()
 
 
 @pytest.mark.django_db(transaction=True)
