@@ -211,7 +211,7 @@ def test_provider_registers_is_verified_asks_bids_with_a_partner_and_submits(
     assert "Budget saved" in main and "Total £45,000" in main
 
     # Targets: what the project will achieve, beside the council's target for the service.
-    provider.get_by_role("link", name="Targets").click()
+    provider.get_by_role("link", name="Targets", exact=True).click()
     provider.wait_for_url("**/targets/")
     main = _main(provider)
     assert "People supported" in main and "200 people" in main

@@ -88,7 +88,7 @@ def test_officer_understands_needs_and_moves_to_planning(page, axe, sign_in, bro
 
     # Record a gap in the gap analysis.
     page.goto(commission.get_absolute_url())
-    page.get_by_role("link", name="Gap analysis").click()
+    page.get_by_role("link", name="Gap analysis", exact=True).click()
     axe(page)
     page.get_by_role("button", name="Record a gap").click()
     page.get_by_label("Health and Well Being").check()
