@@ -216,6 +216,12 @@ urlpatterns = [
         {"name": "contracts-register.csv"},
         name="open_data_contracts_register",
     ),
+    path(
+        "open-data/outcomes.csv",
+        open_data.OpenDataFileView.as_view(),
+        {"name": "outcomes.csv"},
+        name="open_data_outcomes",
+    ),
     # Agreements: providers read and accept them; either side proposes variations.
     path("agreements/", agreements.MyAgreementsView.as_view(), name="my_agreements"),
     path(

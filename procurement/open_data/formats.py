@@ -17,6 +17,7 @@ from core.emails import absolute_url
 from core.spreadsheets import csv_bytes
 from procurement.open_data.records import (
     AwardRecord,
+    OutcomeRecord,
     TenderRecord,
     is_sme,
     is_vcse,
@@ -340,3 +341,49 @@ def contracts_register_rows(
         for tender in tenders
     ]
     return rows
+
+
+OUTCOMES_HEADER = [
+    "Grant identifier",
+    "Recipient",
+    "Recipient organisation identifier",
+    "Title",
+    "Programme",
+    "Success measure",
+    "Unit",
+    "Target for the whole agreement",
+    "Achieved so far",
+    "Monitoring returns accepted",
+    "Reported up to",
+    "Start date",
+    "End date",
+]
+
+
+def _figure(value: Decimal) -> str:
+    """12.00 → "12", 7.50 → "7.5": figures as people write them."""
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def outcomes_rows(records: list[OutcomeRecord]) -> list[list]:
+    """One row per award and success measure: the target and what the accepted monitoring
+    returns add up to so far."""
+    return [
+        [
+            record.award.grant_id,
+            record.award.organisation.name,
+            record.award.organisation.org_id,
+            record.award.title,
+            record.award.programme.title,
+            record.measure,
+            record.unit,
+            _figure(record.target),
+            _figure(record.achieved),
+            record.returns_accepted,
+            _date(record.reported_to),
+            _date(record.award.starts_on),
+            _date(record.award.ends_on),
+        ]
+        for record in records
+    ]

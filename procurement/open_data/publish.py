@@ -2,11 +2,12 @@
 again after anything they publish changes.
 
 `open_data_files()` returns every file (made now if the cache has none); saving an award
-decision, an agreement, a variation, an opportunity, a plan, a commission or an
-organisation forgets them once the transaction commits (`open_data_forget`, connected in
-`procurement.open_data.signals`), so the next request makes them from what was
-published. The cache key carries a generation that forgetting changes, so a request that
-was making the files while something was published cannot put its older files back.
+decision, an agreement, a variation, an opportunity, a plan, a commission, an organisation
+or a monitoring return (once accepted: the outcomes achieved) forgets them once the
+transaction commits (`open_data_forget`, connected in `procurement.open_data.signals`), so
+the next request makes them from what was published. The cache key carries a generation
+that forgetting changes, so a request that was making the files while something was
+published cannot put its older files back.
 """
 
 import datetime as dt
@@ -21,6 +22,7 @@ from procurement.open_data import formats
 from procurement.open_data.records import (
     CONTRACT_THRESHOLD,
     open_data_awards,
+    open_data_outcomes,
     open_data_tenders,
 )
 
@@ -82,6 +84,16 @@ FILES = [
         "voluntary, community or social enterprise organisation or a small or medium-sized "
         "enterprise.",
     ),
+    FileSpec(
+        name="outcomes.csv",
+        title="Outcomes achieved by the awards in delivery (CSV)",
+        format="CSV",
+        content_type="text/csv; charset=utf-8",
+        description="For each award whose agreement is in delivery, one row per success "
+        "measure: the target agreed for the whole agreement and what the monitoring returns "
+        "the council has accepted add up to so far (a return not yet accepted counts for "
+        "nothing), with how many returns were accepted and the period they reach.",
+    ),
 ]
 FILE_NAMES = [spec.name for spec in FILES]
 
@@ -120,6 +132,7 @@ def open_data_make() -> dict[str, PublishedFile]:
         for record in awards
         if not record.is_grant and record.amount_awarded > CONTRACT_THRESHOLD
     ]
+    outcomes = open_data_outcomes(awards=awards)
     made = {
         "360giving.json": (formats.threesixty_json_bytes(package), awards_modified, len(awards)),
         "360giving.csv": (formats.threesixty_csv_bytes(package), awards_modified, len(awards)),
@@ -140,6 +153,11 @@ def open_data_make() -> dict[str, PublishedFile]:
             ),
             _latest([record.modified for record in contracts] + [t.modified for t in tenders]),
             len(contracts) + len(tenders),
+        ),
+        "outcomes.csv": (
+            csv_bytes(header=formats.OUTCOMES_HEADER, rows=formats.outcomes_rows(outcomes)),
+            _latest(record.modified for record in outcomes),
+            len(outcomes),
         ),
     }
     return {

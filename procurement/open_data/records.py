@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Prefetch
+from django.db.models import Count, Max, Prefetch, Sum
 
 from commissioning.models import CommissioningPlan
 from commissioning.models.plan import PlanState
@@ -273,3 +273,82 @@ def open_data_tenders() -> list[TenderRecord]:
         )
         for opportunity in opportunities
     ]
+
+
+# --- Outcomes achieved ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OutcomeRecord:
+    """What one award has achieved so far against one of its success measures."""
+
+    award: AwardRecord
+    measure: str
+    unit: str
+    #: The agreed target for the whole agreement (every year's added up).
+    target: Decimal
+    #: Added up from the accepted monitoring returns only.
+    achieved: Decimal
+    returns_accepted: int
+    #: The end of the latest period an accepted return covers.
+    reported_to: dt.date | None
+    modified: dt.datetime
+
+
+def open_data_outcomes(*, awards: list[AwardRecord]) -> list[OutcomeRecord]:
+    """For each award whose agreement is in delivery, per success measure: the target for
+    the whole agreement and what its accepted monitoring returns add up to (a return not yet
+    accepted counts for nothing). Three queries however many awards and returns."""
+    from monitoring.models import MonitoringReturn, ReturnActual, ReturnState
+    from procurement.models import AgreementState, AgreementTarget
+
+    by_agreement = {}
+    for award in awards:
+        agreement = getattr(award.decision, "agreement", None)
+        if agreement is not None and agreement.state == AgreementState.ACCEPTED:
+            by_agreement[agreement.pk] = award
+    if not by_agreement:
+        return []
+    targets = (
+        AgreementTarget.objects.filter(agreement_id__in=by_agreement)
+        .values("agreement_id", "measure", "unit")
+        .annotate(total=Sum("target"))
+        .order_by("agreement_id", "measure", "unit")
+    )
+    achieved = {
+        (row["target__agreement_id"], row["target__measure"], row["target__unit"]): row["total"]
+        for row in ReturnActual.objects.filter(
+            target__agreement_id__in=by_agreement,
+            monitoring_return__state=ReturnState.ACCEPTED,
+        )
+        .values("target__agreement_id", "target__measure", "target__unit")
+        .annotate(total=Sum("value"))
+        .order_by()
+    }
+    reported = {
+        row["agreement_id"]: row
+        for row in MonitoringReturn.objects.filter(
+            agreement_id__in=by_agreement, state=ReturnState.ACCEPTED
+        )
+        .values("agreement_id")
+        .annotate(number=Count("pk"), to=Max("period_end"), at=Max("accepted_at"))
+        .order_by()
+    }
+    outcomes = []
+    for row in targets:
+        award = by_agreement[row["agreement_id"]]
+        returns = reported.get(row["agreement_id"], {})
+        outcomes.append(
+            OutcomeRecord(
+                award=award,
+                measure=row["measure"],
+                unit=row["unit"],
+                target=row["total"],
+                achieved=achieved.get((row["agreement_id"], row["measure"], row["unit"]))
+                or Decimal(0),
+                returns_accepted=returns.get("number", 0),
+                reported_to=returns.get("to"),
+                modified=max(filter(None, [award.modified, returns.get("at")])),
+            )
+        )
+    return outcomes

@@ -1,12 +1,14 @@
 """The open-data files are forgotten once anything they publish has been saved and
 committed: an award decision (approved), an agreement (made, sent, accepted, varied), a
 variation, an opportunity (an invitation to tender), a plan (a programme's page), a
-commission (a programme's title and wards), an area or an organisation (a recipient)."""
+commission (a programme's title and wards), an area, an organisation (a recipient) or a
+monitoring return (the outcomes achieved, once it is accepted)."""
 
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from commissioning.models import Area, Commission, CommissioningPlan
+from monitoring.models import MonitoringReturn
 from procurement.models import Agreement, AwardDecision, Opportunity, Variation
 from procurement.open_data.publish import open_data_forget
 from providers.models import Organisation
@@ -20,6 +22,7 @@ PUBLISHED_MODELS = [
     Commission,
     Area,
     Organisation,
+    MonitoringReturn,
 ]
 
 

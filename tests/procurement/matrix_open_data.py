@@ -40,4 +40,9 @@ ROWS = [
         _with_an_award("/open-data/contracts-register.csv"),
         everyone(200),
     ),
+    Row(
+        "procurement:open_data_outcomes",
+        _with_an_award("/open-data/outcomes.csv"),
+        everyone(200),
+    ),
 ]

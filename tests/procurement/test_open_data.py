@@ -89,6 +89,7 @@ def everything_published(client) -> str:
         "360giving.csv",
         "grants-register.csv",
         "contracts-register.csv",
+        "outcomes.csv",
     ):
         parts.append(client.get(f"/open-data/{name}").content.decode("utf-8"))
     workbook = load_workbook(io.BytesIO(client.get("/open-data/360giving.xlsx").content))
@@ -451,6 +452,7 @@ PATHS = [
     "/open-data/360giving.xlsx",
     "/open-data/grants-register.csv",
     "/open-data/contracts-register.csv",
+    "/open-data/outcomes.csv",
 ]
 
 
