@@ -1,5 +1,6 @@
 """Settings for the test suite: fast hashing, emails kept in memory, Celery eager."""
 
+import os
 from urllib.parse import urlsplit
 
 from .base import *  # noqa: F403
@@ -31,7 +32,8 @@ WHITENOISE_USE_FINDERS = True
 # database for the cache, so that one process clearing or filling them never reaches another.
 XDIST_WORKER = env("PYTEST_XDIST_WORKER", default="")
 if XDIST_WORKER:
-    MEDIA_ROOT = f"{MEDIA_ROOT}-{XDIST_WORKER}"
+    if "MEDIA_ROOT" not in os.environ:  # a folder given by the environment is used as given
+        MEDIA_ROOT = f"{MEDIA_ROOT}-{XDIST_WORKER}"
     EMAIL_FILE_PATH = f"{EMAIL_FILE_PATH}-{XDIST_WORKER}"
     if REDIS_URL:  # noqa: F405
         _cache_database = 1 + int(XDIST_WORKER.removeprefix("gw"))  # 0 is the serial run's

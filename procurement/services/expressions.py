@@ -134,7 +134,7 @@ def expression_update(
 ) -> ExpressionOfInterest:
     """Save the draft. ValidationError (by field) for a summary over its word limit or an
     estimate over the budget; ExpressionLocked when it may not be changed now."""
-    locked = ExpressionOfInterest.objects.select_for_update().select_related(
+    locked = ExpressionOfInterest.objects.select_for_update(of=("self",)).select_related(
         "opportunity__expression_stage"
     )
     locked = locked.get(pk=expression.pk)
@@ -177,7 +177,7 @@ def expression_transition(
     when reasons are needed and missing, TransitionNotAllowed otherwise."""
     with transaction.atomic():
         locked = (
-            ExpressionOfInterest.objects.select_for_update()
+            ExpressionOfInterest.objects.select_for_update(of=("self",))
             .select_related("opportunity__expression_stage", "organisation")
             .get(pk=expression.pk)
         )

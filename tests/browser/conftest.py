@@ -204,6 +204,11 @@ class PagesSeen:
         if route.request.resource_type != "document" or route.request.frame.parent_frame:
             route.continue_()
             return
+        if route.request.headers.get("content-type", "").startswith("multipart/"):
+            # route.fetch() does not pass an uploaded file on (the portal would see it
+            # empty): an upload goes through untouched, and its page is not kept.
+            route.continue_()
+            return
         response = route.fetch(max_redirects=0)
         content_type = response.headers.get("content-type", "")
         if response.status == 200 and content_type.startswith("text/html"):
