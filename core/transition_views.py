@@ -176,7 +176,7 @@ class TransitionConfirmView(FormView):
         kwargs = {
             **super().get_form_kwargs(),
             "submit_label": self.spec.custom.get("label", "Confirm"),
-            "warning": bool(self.spec.custom.get("destructive") or self.spec.custom.get("warning")),
+            "warning": bool(self.spec.custom.get("destructive")),
         }
         if self.reason_asked:
             kwargs.update(

@@ -87,12 +87,11 @@ def transition_actions_for(*, instance, user) -> list[Action]:
     steps (secondary), then the destructive ones, `custom={"destructive": True}` (cancel,
     withdraw, reject…), last and never the primary button.
 
-    A transition marked `custom={"secondary": True}` is never the primary button either;
-    `"warning"` is the older spelling of `"destructive"`."""
+    A transition marked `custom={"secondary": True}` is never the primary button either."""
     steps, others, destructive = [], [], []
     for spec in transitions_for_user(instance=instance, user=user):
         label = spec.custom.get("label", spec.name)
-        if spec.custom.get("destructive") or spec.custom.get("warning"):
+        if spec.custom.get("destructive"):
             destructive.append(Action(spec.name, label, "warning"))
         elif spec.custom.get("secondary"):
             others.append(Action(spec.name, label, "secondary"))

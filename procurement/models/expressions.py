@@ -233,7 +233,7 @@ class ExpressionOfInterest(ConcurrentTransitionMixin, FSMModelMixin, models.Mode
         conditions=[is_before_deadline],
         custom={
             "label": "Withdraw the expression of interest",
-            "warning": True,
+            "destructive": True,
             "explanation": "Withdraw your expression of interest: you will not be "
             "shortlisted for the full bid.",
         },
