@@ -10,7 +10,12 @@ from django.utils import timezone
 
 from commissioning.models import CommissioningPlan, PlanState
 from procurement.models import AwardDecision, Opportunity
-from procurement.selectors.decisions import RegisterEntry, register_entry
+from procurement.selectors.decisions import (
+    REGISTER_ORDER,
+    RegisterEntry,
+    decisions_latest,
+    register_entry,
+)
 from procurement.selectors.opportunities import OpportunityEntry, opportunity_entries
 
 LATEST = 3
@@ -35,15 +40,6 @@ def home_page(*, now: dt.datetime | None = None, latest: int = LATEST) -> HomePa
         .select_related("specification__commission__sector")
         .order_by("closes_at", "pk")
     )
-    awards = (
-        AwardDecision.objects.published_awards()
-        .select_related(
-            "bid__organisation",
-            "bid__opportunity__specification__commission",
-            "agreement",
-        )
-        .order_by("-decided_on", "-approved_at", "-pk")
-    )
     plans = (
         CommissioningPlan.objects.filter(state=PlanState.PUBLISHED)
         .select_related("sector")
@@ -56,7 +52,10 @@ def home_page(*, now: dt.datetime | None = None, latest: int = LATEST) -> HomePa
     return HomePage(
         open_opportunities=opportunity_entries(opportunities=open_now[:latest], now=now),
         open_count=open_now.count(),
-        decisions=[register_entry(decision=decision) for decision in awards[:latest]],
-        decision_count=awards.count(),
+        decisions=[
+            register_entry(decision=decision)
+            for decision in decisions_latest(order=REGISTER_ORDER, count=latest)
+        ],
+        decision_count=AwardDecision.objects.published_awards().count(),
         plans=list(plans[:latest]),
     )

@@ -4,7 +4,7 @@ the commission's awards; every bidder is told, and the awards are published."""
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 
 
@@ -60,6 +60,23 @@ class AwardDecision(models.Model):
 
     class Meta:
         ordering = ["bid__reference"]
+        # The register's newest awards first (the home page, the register's first page) and
+        # the feed's newest approvals: the first rows of an index, not a sort of every award.
+        indexes = [
+            models.Index(
+                F("decided_on").desc(),
+                F("approved_at").desc(),
+                F("id").desc(),
+                condition=Q(approved_at__isnull=False, outcome=Outcome.SUCCESSFUL),
+                name="award_published_register",
+            ),
+            models.Index(
+                F("approved_at").desc(),
+                F("id").desc(),
+                condition=Q(approved_at__isnull=False, outcome=Outcome.SUCCESSFUL),
+                name="award_published_approved",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(outcome=Outcome.UNSUCCESSFUL) | Q(amount__gt=0),

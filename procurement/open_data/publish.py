@@ -190,6 +190,36 @@ def open_data_files() -> dict[str, PublishedFile]:
     return files
 
 
+@dataclass(frozen=True)
+class FileSummary:
+    """What /open-data/ says of a file, without its content."""
+
+    spec: FileSpec
+    size: int
+    modified: dt.datetime | None
+    rows: int
+
+
+def open_data_summaries() -> dict[str, FileSummary]:
+    """Every file's size, last change and rows, cached beside the files under the same
+    generation: the page that lists them reads a few hundred bytes from the cache, not
+    every file's megabytes."""
+    key = f"open-data:summary:{_generation()}"
+    summaries = cache.get(key)
+    if summaries is None:
+        summaries = {
+            name: FileSummary(
+                spec=published.spec,
+                size=published.size,
+                modified=published.modified,
+                rows=published.rows,
+            )
+            for name, published in open_data_files().items()
+        }
+        cache.set(key, summaries, timeout=CACHE_SECONDS)
+    return summaries
+
+
 def open_data_file(*, name: str) -> PublishedFile:
     """One file by its name. KeyError for a name that is not published."""
     if name not in FILE_NAMES:

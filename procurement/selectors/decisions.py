@@ -287,9 +287,18 @@ def decision_public_get(*, pk: int) -> AwardDecision:
     return _register_queryset().get(pk=pk)
 
 
+def decisions_latest(*, order: Sequence[str] = REGISTER_ORDER, count: int) -> list[AwardDecision]:
+    """The first `count` awards in that order, with everything a row shows: their ids taken
+    from the awards alone (an index's first rows: procurement's
+    `award_published_register`/`award_published_approved`), then only those rows' details,
+    rather than joining every award to its details to sort them all."""
+    ids = AwardDecision.objects.published_awards().order_by(*order).values_list("pk", flat=True)
+    return decisions_with_details(ids=list(ids[:count]))
+
+
 def decisions_feed_list() -> list[AwardDecision]:
     """The latest awards for the Atom feed, newest approval first."""
-    return list(_register_queryset().order_by("-approved_at", "-pk")[:FEED_LENGTH])
+    return decisions_latest(order=("-approved_at", "-pk"), count=FEED_LENGTH)
 
 
 # --- What a row of the register shows --------------------------------------------------------

@@ -9,7 +9,7 @@ from django.utils.http import http_date
 from django.views import View
 from django.views.generic import TemplateView
 
-from procurement.open_data.publish import FILES, open_data_file, open_data_files
+from procurement.open_data.publish import FILES, open_data_file, open_data_summaries
 from procurement.open_data.records import CONTRACT_THRESHOLD
 
 
@@ -29,7 +29,7 @@ class OpenDataView(TemplateView):
     template_name = "procurement/open_data/open_data.html"
 
     def get_context_data(self, **kwargs):
-        files = open_data_files()
+        files = open_data_summaries()
         return super().get_context_data(
             files=[
                 {"file": files[spec.name], "size": size_words(files[spec.name].size)}
