@@ -1,6 +1,7 @@
 from django.conf import settings
 
 from core.notifications import notifications_unread_count
+from core.roles import user_role_names
 
 
 def portal(request) -> dict:
@@ -10,7 +11,7 @@ def portal(request) -> dict:
     roles: set[str] = set()
     unread = 0
     if user is not None and user.is_authenticated:
-        roles = {group.name for group in user.groups.all()}
+        roles = set(user_role_names(user))
         unread = notifications_unread_count(user=user)
     return {
         "council": settings.COUNCIL,

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect
 
-from core.roles import STAFF_ROLES
+from core.roles import STAFF_ROLES, user_role_names
 
 #: Authenticators that give a second factor at sign-in (recovery codes only back them up).
 SIGN_IN_FACTORS = (Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN)
@@ -49,7 +49,7 @@ def user_is_staff_member(user) -> bool:
         cached = bool(
             user.is_staff
             or user.is_superuser
-            or user.groups.filter(name__in=[str(role) for role in STAFF_ROLES]).exists()
+            or not user_role_names(user).isdisjoint(str(role) for role in STAFF_ROLES)
         )
         user._portal_is_staff_member = cached
     return cached
@@ -58,6 +58,14 @@ def user_is_staff_member(user) -> bool:
 def user_has_sign_in_factor(user) -> bool:
     """True when the person has an authenticator app (or a passkey) for signing in."""
     return Authenticator.objects.filter(user_id=user.pk, type__in=SIGN_IN_FACTORS).exists()
+
+
+def session_signed_in_with_factor(request) -> bool:
+    """True when this session's sign-in used a second factor (allauth records each way the
+    person proved who they are): they had one then, and staff cannot remove theirs, so the
+    page need not ask the database again."""
+    methods = request.session.get("account_authentication_methods") or ()
+    return any(isinstance(method, dict) and method.get("method") == "mfa" for method in methods)
 
 
 def mfa_required(user) -> bool:
@@ -87,7 +95,9 @@ class MfaRequiredMiddleware:
             return None
         if request.path.startswith(settings.STATIC_URL):
             return None
-        if not request.mfa_required or user_has_sign_in_factor(user):
+        if not request.mfa_required or session_signed_in_with_factor(request):
+            return None
+        if user_has_sign_in_factor(user):
             return None
         if request.method == "GET":
             messages.info(request, ENROLMENT_MESSAGE, fail_silently=True)

@@ -75,8 +75,14 @@ def notification_get(*, user: User, pk: int) -> Notification:
 
 
 def notifications_unread_count(*, user: User) -> int:
-    """How many of the person's notifications they have not opened: one COUNT query."""
-    return Notification.objects.filter(user=user).unread().count()
+    """How many of the person's notifications they have not opened: one COUNT query a
+    request (kept on the user object, new each request, so the header and a page that shows
+    the number share it)."""
+    count = getattr(user, "_portal_unread_notifications", None)
+    if count is None:
+        count = Notification.objects.filter(user=user).unread().count()
+        user._portal_unread_notifications = count
+    return count
 
 
 def notification_destination(*, notification: Notification) -> str:

@@ -34,3 +34,18 @@ def roles_ensure() -> None:
 
     for role in Role:
         Group.objects.get_or_create(name=role.value)
+
+
+def user_role_names(user) -> set[str]:
+    """The names of the person's groups (their roles), read in one query a request.
+
+    Kept on the user object (a new one each request) where django-rules' `is_group_member`
+    keeps them, `_group_names_cache`: the header's roles, the two-factor check and every
+    role predicate share that one query instead of asking again each time."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    names = getattr(user, "_group_names_cache", None)
+    if names is None:
+        names = set(user.groups.values_list("name", flat=True))
+        user._group_names_cache = names
+    return names
