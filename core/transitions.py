@@ -16,7 +16,7 @@ of the code.
 """
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
@@ -120,6 +120,9 @@ class ConditionWords:
     needed: str | Callable[[Any], str | Iterable[str]] | None = None
     #: Where it is done: a function of the record giving the address, or None.
     link: Callable[[Any], str] | None = None
+    #: The permission the page at `link` checks against the record ("" when the page is
+    #: open to whoever sees the checklist): the link is shown only to those who have it.
+    link_permission: str = ""
 
 
 def condition(
@@ -127,6 +130,7 @@ def condition(
     *,
     needed: str | Callable[[Any], str | Iterable[str]] | None = None,
     link: Callable[[Any], str] | None = None,
+    link_permission: str = "",
 ):
     """Give a transition's condition the words people read about it.
 
@@ -136,10 +140,15 @@ def condition(
     Every condition of every transition must carry them (`transition_checklist` refuses one
     that does not). A permission (a function of the record and the person) may carry them
     too, for an action whose page should say who may make it and why.
+
+    `link_permission` is the rule the linked page checks (with the record): the checklist
+    links only for someone who has it (`{% has_perm %}` in includes/checklist.html).
     """
 
     def decorate(function):
-        function.condition_words = ConditionWords(label=label, needed=needed, link=link)
+        function.condition_words = ConditionWords(
+            label=label, needed=needed, link=link, link_permission=link_permission
+        )
         return function
 
     return decorate
@@ -161,6 +170,17 @@ class ChecklistItem:
     needed: tuple[str, ...] = ()
     #: The condition's (or permission's) name in the machine, for code that asks after one.
     name: str = ""
+    #: The rule the page at `url` checks, with `record`: "" when anyone seeing it may follow.
+    url_permission: str = ""
+    record: Any = field(default=None, compare=False, repr=False)
+
+    def url_for(self, user) -> str:
+        """Where it is done, when this person may open that page; otherwise ""."""
+        if not self.url or (
+            self.url_permission and not user.has_perm(self.url_permission, self.record)
+        ):
+            return ""
+        return self.url
 
 
 def _said(words: Words, instance) -> str:
@@ -176,7 +196,15 @@ def _item(words: ConditionWords, *, instance, met: bool, name: str) -> Checklist
             said = [said]
         needed = tuple(sentence for sentence in (said or ()) if sentence) or (label,)
     url = words.link(instance) if words.link is not None else ""
-    return ChecklistItem(label=label, met=met, url=url or "", needed=needed, name=name)
+    return ChecklistItem(
+        label=label,
+        met=met,
+        url=url or "",
+        needed=needed,
+        name=name,
+        url_permission=words.link_permission if url else "",
+        record=instance,
+    )
 
 
 def transition_checklist(*, instance, name: str, user=None) -> list[ChecklistItem]:

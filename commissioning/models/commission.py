@@ -100,6 +100,31 @@ def _plans_url(commission) -> str:
     return reverse("plan_staff_list")
 
 
+# The Do stage's conditions are met on procurement's pages, found through its selectors.
+
+
+def _bidding_url(commission) -> str:
+    from procurement.selectors.assessment import commission_bidding_opportunity_url
+
+    return commission_bidding_opportunity_url(commission=commission)
+
+
+def _panel_url(commission) -> str:
+    from procurement.selectors.assessment import commission_assessment_url
+
+    return commission_assessment_url(commission=commission, page="panel")
+
+
+def _moderation_url(commission) -> str:
+    from procurement.selectors.assessment import commission_assessment_url
+
+    return commission_assessment_url(commission=commission, page="moderation")
+
+
+#: The rule the panel and moderation pages check.
+MANAGE_ASSESSMENT = "procurement.manage_assessment"
+
+
 class CommissionQuerySet(models.QuerySet):
     def for_list(self):
         return self.select_related("sector", "lead_officer").prefetch_related("priorities")
@@ -240,7 +265,9 @@ class Commission(ConcurrentTransitionMixin, models.Model):
 
     @condition(
         "At least one opportunity was published for the commission, and every one of them "
-        "has passed its deadline."
+        "has passed its deadline.",
+        link=_bidding_url,
+        link_permission="procurement.manage_opportunities",
     )
     def bidding_has_closed(self) -> bool:
         from procurement.selectors.assessment import commission_bidding_has_closed
@@ -249,7 +276,9 @@ class Commission(ConcurrentTransitionMixin, models.Model):
 
     @condition(
         "Every bid received is assigned to a panel member, and every panel member has "
-        "submitted all their scores for the bids assigned to them."
+        "submitted all their scores for the bids assigned to them.",
+        link=_panel_url,
+        link_permission=MANAGE_ASSESSMENT,
     )
     def scores_are_complete(self) -> bool:
         from procurement.selectors.assessment import commission_scores_are_complete
@@ -258,7 +287,9 @@ class Commission(ConcurrentTransitionMixin, models.Model):
 
     @condition(
         "Every declared conflict of interest has been dealt with: the bid reassigned to "
-        "another panel member, or the reason recorded why no one else is needed."
+        "another panel member, or the reason recorded why no one else is needed.",
+        link=_panel_url,
+        link_permission=MANAGE_ASSESSMENT,
     )
     def conflicts_are_resolved(self) -> bool:
         from procurement.selectors.assessment import commission_conflicts_are_resolved
@@ -268,7 +299,9 @@ class Commission(ConcurrentTransitionMixin, models.Model):
     @condition(
         "Every bid received has a moderated score for every question and a recommendation: "
         "an award with its amount, or the reasons it was not successful; and the awards for "
-        "each opportunity fit within its budget."
+        "each opportunity fit within its budget.",
+        link=_moderation_url,
+        link_permission=MANAGE_ASSESSMENT,
     )
     def has_award_recommendation(self) -> bool:
         from procurement.selectors.moderation import commission_has_award_recommendation
@@ -282,6 +315,7 @@ class Commission(ConcurrentTransitionMixin, models.Model):
         "recommendation for the next cycle.",
         needed="Complete the commission’s evaluation",
         link=_evaluation_url,
+        link_permission="monitoring.view_evaluation",
     )
     def has_completed_evaluation(self) -> bool:
         from monitoring.evaluation_selectors import commission_evaluation_is_complete

@@ -281,6 +281,28 @@ class PlanState(models.TextChoices):
     SUPERSEDED = "superseded", "Superseded"
 
 
+def _plan_field_url(field: str):
+    """Where a draft's section (or its specifications) is changed: the draft's form, at the
+    field."""
+
+    def url(plan) -> str:
+        return reverse("plan_update", kwargs={"pk": plan.pk}) + f"#id_{field}"
+
+    return url
+
+
+def _incomplete_specification_url(plan) -> str:
+    """The first specification of the plan still to complete, where it is completed."""
+    specifications = plan.specifications.prefetch_related("outcomes", "measures__targets")
+    ordered = specifications.order_by("commission__reference", "title", "pk")
+    incomplete = next((spec for spec in ordered if not spec.is_complete), None)
+    return incomplete.get_absolute_url() if incomplete is not None else ""
+
+
+#: The draft's form, which only the plan's authors may open.
+AUTHOR_PLAN = "commissioning.author_plan"
+
+
 def _specifications_incomplete(plan) -> str:
     """Each incomplete specification with what it still needs, on one line."""
     specifications = plan.specifications.prefetch_related("outcomes", "measures__targets")
@@ -380,40 +402,75 @@ class CommissioningPlan(FSMModelMixin, models.Model):
 
     # --- Conditions: pure; `@condition` gives each the words the officer reads --------------
 
-    @condition("Purpose", needed="Write the purpose")
+    @condition(
+        "Purpose",
+        needed="Write the purpose",
+        link=_plan_field_url("purpose"),
+        link_permission=AUTHOR_PLAN,
+    )
     def has_purpose(self) -> bool:
         return bool(self.purpose.strip())
 
-    @condition("Levels of investment", needed="Write the levels of investment")
+    @condition(
+        "Levels of investment",
+        needed="Write the levels of investment",
+        link=_plan_field_url("investment_levels"),
+        link_permission=AUTHOR_PLAN,
+    )
     def has_investment_levels(self) -> bool:
         return bool(self.investment_levels.strip())
 
-    @condition("Expected outcomes", needed="Write the expected outcomes")
+    @condition(
+        "Expected outcomes",
+        needed="Write the expected outcomes",
+        link=_plan_field_url("expected_outcomes"),
+        link_permission=AUTHOR_PLAN,
+    )
     def has_expected_outcomes(self) -> bool:
         return bool(self.expected_outcomes.strip())
 
-    @condition("Procurement arrangements", needed="Write the procurement arrangements")
+    @condition(
+        "Procurement arrangements",
+        needed="Write the procurement arrangements",
+        link=_plan_field_url("procurement_arrangements"),
+        link_permission=AUTHOR_PLAN,
+    )
     def has_procurement_arrangements(self) -> bool:
         return bool(self.procurement_arrangements.strip())
 
-    @condition("Contractual arrangements", needed="Write the contractual arrangements")
+    @condition(
+        "Contractual arrangements",
+        needed="Write the contractual arrangements",
+        link=_plan_field_url("contractual_arrangements"),
+        link_permission=AUTHOR_PLAN,
+    )
     def has_contractual_arrangements(self) -> bool:
         return bool(self.contractual_arrangements.strip())
 
     @condition(
         "Performance management arrangements",
         needed="Write the performance management arrangements",
+        link=_plan_field_url("performance_management"),
+        link_permission=AUTHOR_PLAN,
     )
     def has_performance_management(self) -> bool:
         return bool(self.performance_management.strip())
 
     @condition(
-        "At least one service specification", needed="Add at least one service specification"
+        "At least one service specification",
+        needed="Add at least one service specification",
+        link=_plan_field_url("specifications_1"),
+        link_permission=AUTHOR_PLAN,
     )
     def has_specifications(self) -> bool:
         return self.specifications.exists()
 
-    @condition("Every specification is complete", needed=_specifications_incomplete)
+    @condition(
+        "Every specification is complete",
+        needed=_specifications_incomplete,
+        link=_incomplete_specification_url,
+        link_permission="commissioning.view_commission",
+    )
     def specifications_complete(self) -> bool:
         specifications = self.specifications.prefetch_related("outcomes", "measures__targets")
         return all(specification.is_complete for specification in specifications)
@@ -421,6 +478,8 @@ class CommissioningPlan(FSMModelMixin, models.Model):
     @condition(
         lambda plan: f"Every specification is for a {plan.sector.name} commission",
         needed=_specifications_of_other_sectors,
+        link=_plan_field_url("specifications_1"),
+        link_permission=AUTHOR_PLAN,
     )
     def specifications_in_sector(self) -> bool:
         """A plan is for one sector: its specifications are its commissions'."""

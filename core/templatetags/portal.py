@@ -73,6 +73,13 @@ def get_item(mapping, key):
 
 
 @register.filter
+def followable_url(item, user) -> str:
+    """A checklist item's link (core.transitions.ChecklistItem), only when `user` may open
+    the page: {% with url=item|followable_url:user %}. The rule is the one the page checks."""
+    return item.url_for(user) if hasattr(user, "has_perm") else ""
+
+
+@register.filter
 def startswith(text, prefix) -> bool:
     """{% if request.path|startswith:url %}: for marking the section a page is in."""
     return str(text).startswith(str(prefix)) if prefix else False

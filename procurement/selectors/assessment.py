@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.contrib.auth.models import Group
 from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 
 from core.models import User
 from core.roles import Role
@@ -50,6 +51,30 @@ def commission_bidding_has_closed(*, commission) -> bool:
     return bool(opportunities) and all(
         opportunity.is_published and opportunity.has_closed() for opportunity in opportunities
     )
+
+
+def commission_bidding_opportunity_url(*, commission) -> str:
+    """Where bidding is moved on: the first of the commission's opportunities not yet
+    published or not yet past its deadline, or where to make one when it has none."""
+    opportunities = Opportunity.objects.filter(specification__commission=commission)
+    open_ones = (o for o in opportunities.order_by("pk") if not (o.is_published and o.has_closed()))
+    opportunity = next(open_ones, None) or opportunities.order_by("pk").first()
+    if opportunity is None:
+        return reverse("procurement:opportunity_create") + f"?commission={commission.pk}"
+    return reverse("procurement:staff_opportunity_detail", kwargs={"pk": opportunity.pk})
+
+
+def commission_assessment_url(*, commission, page: str) -> str:
+    """The assessment `page` ("panel" or "moderation") of the commission's first opportunity
+    with bids received, or else its first opportunity; "" when it has none."""
+    opportunities = Opportunity.objects.filter(specification__commission=commission)
+    received = Bid.objects.filter(opportunity=OuterRef("pk"), state=BidState.SUBMITTED)
+    opportunity = (
+        opportunities.annotate(has_bids=Exists(received)).order_by("-has_bids", "pk").first()
+    )
+    if opportunity is None:
+        return ""
+    return reverse(f"procurement:{page}", kwargs={"pk": opportunity.pk})
 
 
 def commission_scores_are_complete(*, commission) -> bool:
