@@ -6,6 +6,7 @@ from django import template
 
 from monitoring import evaluation_rules  # noqa: F401  (registers the rules)
 from monitoring import evaluation_selectors as selectors
+from monitoring.evaluation_services import COMMISSION_EVALUATION_STATES
 
 register = template.Library()
 
@@ -16,10 +17,20 @@ def commission_evaluation_panel(context, commission):
     can_read = rules.has_perm("monitoring.view_evaluation", user, commission)
     if not can_read:
         return {"can_read": False}
+    evaluation = selectors.commission_evaluation_find(commission=commission)
+    is_open = commission.state in COMMISSION_EVALUATION_STATES
     return {
         "can_read": True,
         "commission": commission,
-        "evaluation": selectors.commission_evaluation_find(commission=commission),
+        "evaluation": evaluation,
+        # "Evaluate" is offered only when the commission is in a state evaluated in (delivery
+        # or review) and the person may evaluate; otherwise an evaluation is only read.
+        "can_evaluate": (
+            is_open
+            and not (evaluation and evaluation.is_complete)
+            and rules.has_perm("monitoring.evaluate", user, commission)
+        ),
+        "is_open": is_open,
         "carried": selectors.commission_carried_from(commission=commission),
         "chain": selectors.commission_cycle_chain(commission=commission),
     }

@@ -81,3 +81,34 @@ def test_a_crafted_request_for_a_step_not_ready_says_what_is_still_needed(client
     )
     commission.refresh_from_db()
     assert commission.state == CommissionState.UNDERSTANDING
+
+
+def _evaluation_row(response) -> str:
+    html = response.content.decode()
+    row = re.search(r"Evaluation</dt>.*?</div>", html, re.S)
+    return row.group(0) if row else ""
+
+
+def test_a_commission_in_planning_is_not_offered_evaluate(client, officer):
+    commission = CommissionFactory(lead_officer=officer, state=CommissionState.PLANNING)
+    client.force_login(officer)
+
+    row = _evaluation_row(client.get(commission.get_absolute_url()))
+
+    assert "Not started" in row
+    assert "The commission is evaluated once delivery starts." in row
+    assert "/evaluation/" not in row
+    assert "Evaluate" not in row
+
+
+def test_a_commission_in_review_offers_evaluate_to_its_officer_only(client, officer, approver):
+    commission = CommissionFactory(lead_officer=officer, state=CommissionState.REVIEW)
+    client.force_login(officer)
+
+    row = _evaluation_row(client.get(commission.get_absolute_url()))
+
+    assert f'href="/staff/commissions/{commission.pk}/evaluation/"' in row
+    assert "Evaluate" in row
+
+    client.force_login(approver)
+    assert "Evaluate" not in _evaluation_row(client.get(commission.get_absolute_url()))
