@@ -8,14 +8,22 @@ returns, set the RAG status and record payments; approvers and administrators re
 import rules
 
 from core.rules import is_administrator, is_approver, is_officer
+from providers.models import Membership
 
 
 @rules.predicate
 def is_member_of_return_organisation(user, monitoring_return) -> bool:
     if monitoring_return is None or not user.is_authenticated:
         return False
-    organisation = monitoring_return.agreement.decision.bid.organisation
-    return organisation.memberships.filter(user=user).exists()
+    organisation_id = monitoring_return.agreement.decision.bid.organisation_id
+    # Asked more than once a page (may they see it, may they change it): one query a request,
+    # remembered on the user object, which is new each request.
+    known = user.__dict__.setdefault("_portal_member_of", {})
+    if organisation_id not in known:
+        known[organisation_id] = Membership.objects.filter(
+            organisation_id=organisation_id, user=user
+        ).exists()
+    return known[organisation_id]
 
 
 @rules.predicate

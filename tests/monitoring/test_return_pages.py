@@ -103,6 +103,19 @@ def test_the_provider_list_does_not_grow_queries_with_its_rows(client):
     assert many == few
 
 
+def test_the_return_form_stays_within_15_queries_however_long_the_agreement(client):
+    """The form adds up what earlier returns reported: 5 returns or 50, the same queries."""
+    counts = []
+    for months in (15, 150):
+        made = agreement_in_delivery(months=months)
+        client.force_login(org_member(made.organisation))
+        monitoring_return = made.agreement.monitoring_returns.order_by("due_on").last()
+        counts.append(_query_count(client, f"/returns/{monitoring_return.pk}/edit/"))
+    few, many = counts
+    assert few <= 15
+    assert many == few
+
+
 def test_the_review_list_does_not_grow_queries_with_its_rows(client, officer):
     small = agreement_in_delivery(months=15)
     client.force_login(officer)
