@@ -28,9 +28,11 @@ from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRa
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import (
+    BooleanField,
     Case,
     Expression,
     F,
+    Func,
     IntegerField,
     Model,
     OuterRef,
@@ -206,6 +208,12 @@ class Source:
     snippet: Sequence[Field] = ()
     order: Sequence[str] = ("-pk",)
     permission: str | None = None
+    # On PostgreSQL, match each term through GIN indexes rather than building every row's
+    # document: `indexed` names the columns to look in (each with a GIN index on
+    # `to_tsvector(CONFIG, COALESCE(column, ''))`: core's search_indexes migration), and
+    # `indexed_extra` adds the matches a column alone cannot say (query -> Q).
+    indexed: Sequence[str] = ()
+    indexed_extra: Callable[[SearchQuery], Q] | None = None
 
     @property
     def staff_only(self) -> bool:
@@ -224,9 +232,10 @@ class Source:
         if not terms:
             return rows.none()
         if uses_full_text():
-            return rows.alias(search_document=self._vector()).filter(
-                search_document=_tsquery(terms)
-            )
+            rows = rows.alias(search_document=self._vector())
+            if self.indexed:
+                return rows.filter(self._indexed_match(terms))
+            return rows.filter(search_document=_tsquery(terms))
         rows = rows.alias(**self._fallback_aliases())
         return rows.filter(self._contains_all(terms, self._names(self.all_fields)))
 
@@ -280,6 +289,24 @@ class Source:
             )
         return results
 
+    def _indexed_match(self, terms: Sequence[str]) -> Q:
+        """Every term in one of the indexed columns, each column searched as an id subquery
+        on its own table that its GIN index answers. The same rows as the whole document
+        matching all the terms (a document holds a term when one of its parts does), without
+        building the document of every row. A term that is a stop word to PostgreSQL matches
+        everything, as it is dropped from the whole-document query."""
+        model = self.rows().model
+        condition = Q()
+        for term in terms:
+            query = _tsquery([term])
+            anywhere = Q(_StopWordsOnly(query))
+            for path in self.indexed:
+                anywhere |= _column_matches(model, path, query)
+            if self.indexed_extra is not None:
+                anywhere |= self.indexed_extra(query)
+            condition &= anywhere
+        return condition
+
     def _vector(self) -> SearchVector:
         vector = SearchVector(*self.title, weight="A", config=CONFIG)
         if self.body:
@@ -327,6 +354,35 @@ def _tsquery(terms: Sequence[str]) -> SearchQuery:
     and digits only (`search_terms`), so the raw query cannot be malformed."""
     raw = " & ".join(f"{term}:*" for term in terms)
     return SearchQuery(raw, search_type="raw", config=CONFIG)
+
+
+def column_query_matches(model: type[Model], column: str, query: SearchQuery) -> QuerySet:
+    """The ids of the model's rows whose column matches the query (through its index)."""
+    return (
+        model._default_manager.alias(search_column=SearchVector(column, config=CONFIG))
+        .filter(search_column=query)
+        .order_by()
+        .values("pk")
+    )
+
+
+def _column_matches(model: type[Model], path: str, query: SearchQuery) -> Q:
+    """The rows whose column at `path` ("title", "bid__organisation__name") matches."""
+    *relations, column = path.split("__")
+    if not relations:
+        return Q(pk__in=column_query_matches(model, column, query))
+    related = model
+    for name in relations:
+        related = related._meta.get_field(name).related_model
+    return Q(**{f"{'__'.join(relations)}__in": column_query_matches(related, column, query)})
+
+
+class _StopWordsOnly(Func):
+    """True when the query holds no word PostgreSQL searches for (numnode is 0)."""
+
+    template = "(numnode(%(expressions)s) = 0)"
+    output_field = BooleanField()
+    conditional = True
 
 
 def _joined(fields: Sequence[Field]) -> Expression:
@@ -439,6 +495,21 @@ def _decision_purpose() -> Expression:
         Value(""),
         output_field=TextField(),
     )
+
+
+def _decision_purpose_matches(query: SearchQuery) -> Q:
+    """The awards whose purpose (`_decision_purpose`) matches, through the indexes on the
+    agreement's purpose and the bid's title: the bid's title counts only when there is no
+    agreement or its purpose is blank."""
+    from django.db.models.functions import Trim
+    from django.db.models.lookups import Exact
+
+    from procurement.models import Agreement, Bid
+
+    agreements = column_query_matches(Agreement, "purpose", query).values("decision_id")
+    bids = column_query_matches(Bid, "title", query)
+    no_purpose = Q(agreement__isnull=True) | Q(Exact(Trim("agreement__purpose"), Value("")))
+    return Q(pk__in=agreements) | (Q(bid__in=bids) & no_purpose)
 
 
 def _decision_title(decision) -> str:
@@ -554,6 +625,12 @@ PUBLIC_SOURCES: list[Source] = [
         title=("bid__organisation__name",),
         body=(_decision_purpose(),),
         extra=("bid__opportunity__title", "bid__opportunity__specification__commission__title"),
+        indexed=(
+            "bid__organisation__name",
+            "bid__opportunity__title",
+            "bid__opportunity__specification__commission__title",
+        ),
+        indexed_extra=_decision_purpose_matches,
         title_text=_decision_title,
         url=lambda decision: decision.get_absolute_url(),
         meta=_decision_meta,
