@@ -11,7 +11,21 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    Count,
+    DateTimeField,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from commissioning.models import (
@@ -123,9 +137,13 @@ class PublicOpportunities:
     upcoming: list[OpportunityEntry]
     closed: list[OpportunityEntry]
     closed_count: int | None = None
+    #: Every opportunity the list holds, when these are one page of them.
+    total: int | None = None
 
     @property
     def count(self) -> int:
+        if self.total is not None:
+            return self.total
         closed = len(self.closed) if self.closed_count is None else self.closed_count
         return len(self.open) + len(self.upcoming) + closed
 
@@ -197,6 +215,51 @@ def opportunities_public_closed(
         _public_queryset(sector=sector, priority=priority)
         .filter(_closed_q(now))
         .order_by("-closes_at", "-pk")
+    )
+
+
+def opportunities_public_paged(
+    *,
+    sector: Sector | None = None,
+    priority: CorporatePriority | None = None,
+    now: dt.datetime | None = None,
+) -> QuerySet[Opportunity]:
+    """The public list as one queryset for a Paginator: open opportunities closing soonest
+    first, then upcoming ones opening soonest first, then closed ones, most recently closed
+    first. Sorted in the database, so a page reads only its own rows, whatever the number
+    ever published (the opportunities' own rows: a sort of hundreds, not a join)."""
+    now = now or timezone.now()
+    open_, upcoming, closed = 0, 1, 2
+    section = Case(
+        When(_closed_q(now), then=Value(closed)),
+        When(opens_at__gt=now, then=Value(upcoming)),
+        default=Value(open_),
+        output_field=IntegerField(),
+    )
+    return (
+        _public_queryset(sector=sector, priority=priority)
+        .annotate(
+            list_section=section,
+            # Soonest first while open (closing) or upcoming (opening); none when closed.
+            list_soonest=Case(
+                When(list_section=open_, then=F("closes_at")),
+                When(list_section=upcoming, then=F("opens_at")),
+                output_field=DateTimeField(),
+            ),
+            # Most recently closed first.
+            list_latest=Case(When(list_section=closed, then=F("closes_at"))),
+            list_pk=Case(
+                When(list_section=closed, then=-F("pk")),
+                default=F("pk"),
+                output_field=BigIntegerField(),
+            ),
+        )
+        .order_by(
+            "list_section",
+            F("list_soonest").asc(nulls_last=True),
+            F("list_latest").desc(nulls_last=True),
+            "list_pk",
+        )
     )
 
 

@@ -54,34 +54,35 @@ __all__ = ["OpportunityFeed"]  # the feed is routed from this module with the ot
 
 
 class OpportunityListView(TemplateView):
-    """Published opportunities: open, then upcoming, then closed (25 to a page: the list
-    that grows); filtered by sector and Corporate Priority in the query string, so a
-    filtered list can be shared, and downloaded as a CSV file."""
+    """Published opportunities: open, then upcoming, then closed, 25 to a page (the list
+    grows with every opportunity ever published); filtered by sector and Corporate
+    Priority in the query string, so a filtered list can be shared, and downloaded as a
+    CSV file."""
 
     template_name = "procurement/opportunity_list.html"
-    closed_per_page = 25
+    paginate_by = 25
 
     def get_context_data(self, **kwargs):
         form = OpportunityFilterForm(self.request.GET or None)
         filters = _filters(form)
         now = timezone.now()
-        current = selectors.opportunities_public_current(**filters, now=now)
         paginator = Paginator(
-            selectors.opportunities_public_closed(**filters, now=now), self.closed_per_page
+            selectors.opportunities_public_paged(**filters, now=now), self.paginate_by
         )
         page = paginator.get_page(self.request.GET.get("page"))
         query = self.request.GET.copy()
         query.pop("page", None)
         filter_query = query.urlencode()
         csv_url = reverse("procurement:opportunity_csv")
+        entries = selectors.opportunity_entries(opportunities=page.object_list, now=now)
         return super().get_context_data(
             form=form,
             filtered=bool(filters["sector"] or filters["priority"]),
             opportunities=selectors.PublicOpportunities(
-                open=current.open,
-                upcoming=current.upcoming,
-                closed=selectors.opportunity_entries(opportunities=page.object_list, now=now),
-                closed_count=paginator.count,
+                open=[entry for entry in entries if entry.status == selectors.Status.OPEN],
+                upcoming=[entry for entry in entries if entry.status == selectors.Status.UPCOMING],
+                closed=[entry for entry in entries if entry.status == selectors.Status.CLOSED],
+                total=paginator.count,
             ),
             paginator=paginator,
             page_obj=page,

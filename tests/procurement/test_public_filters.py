@@ -1,6 +1,7 @@
 """The public lists' filters live in the address, so a filtered list can be shared and
 bookmarked; each list offers exactly its filtered rows as a CSV file, with cells that a
-spreadsheet would run as formulas neutralised; the closed opportunities are paginated."""
+spreadsheet would run as formulas neutralised; the opportunities are paginated (open,
+then opening soon, then closed)."""
 
 import csv
 import io
@@ -21,6 +22,7 @@ from tests.procurement.factories_opportunities import (
     DraftOpportunityFactory,
     OpportunityFactory,
     UpcomingOpportunityFactory,
+    at,
     published_specification,
 )
 
@@ -156,7 +158,7 @@ def test_decision_csv_queries_stay_flat_from_5_to_50(client):
         return len(queries)
 
     awards = []
-    assert queries_with(5) == queries_with(50)
+    assert queries_with(5) == queries_with(50) == queries_with(90)
 
 
 # --- Opportunities ---------------------------------------------------------------------------
@@ -204,7 +206,7 @@ def test_opportunity_csv_neutralises_formulas(client):
     assert row["Title"] == "'=1+1 advice"
 
 
-def test_closed_opportunities_are_paginated_keeping_the_filters(client, arts_growth):
+def test_opportunities_are_paginated_keeping_the_filters(client, arts_growth):
     OpportunityFactory(title="Open one", specification=arts_growth)
     for number in range(27):
         ClosedOpportunityFactory(
@@ -214,22 +216,48 @@ def test_closed_opportunities_are_paginated_keeping_the_filters(client, arts_gro
     first = client.get("/opportunities/", {"sector": "arts"})
     html = first.content.decode()
     page = text_of(first)
-    assert "Showing closed opportunities 1 to 25 of 27" in page
+    assert "Showing opportunities 1 to 25 of 28" in page
     assert 'href="?sector=arts&amp;page=2"' in html
     assert "Open one" in page
+    assert page.index("Open one") < page.index("Closed 26")  # open first, latest closed next
 
     second = client.get("/opportunities/", {"sector": "arts", "page": 2})
     page = text_of(second)
-    assert "Showing closed opportunities 26 to 27 of 27" in page
-    assert page.count("Closed ") >= 2
-    assert "Open one" in page  # what is open is on every page
-    assert "(closed, page 2)" in second.content.decode().split("</title>")[0]
+    assert "Showing opportunities 26 to 28 of 28" in page
+    assert [f"Closed {n:02d}" in page for n in (0, 1, 2, 3)] == [True, True, True, False]
+    assert "Open one" not in page and "Open for bids" not in page
+    assert "(page 2 of 2)" in second.content.decode().split("</title>")[0]
 
-    # The CSV holds every closed one, not a page of them.
+    # The CSV holds every one, not a page of them.
     assert len(csv_rows(client.get("/opportunities.csv", {"sector": "arts"}))) == 28
     # A page number past the end shows the last page rather than failing.
     assert client.get("/opportunities/", {"page": 99}).status_code == 200
     assert client.get("/opportunities/", {"page": "x"}).status_code == 200
+
+
+def test_many_open_opportunities_are_shown_25_to_a_page_then_what_opens_soon(client):
+    specification = published_specification(state="procurement")
+    for number in range(30):
+        OpportunityFactory(
+            title=f"Open {number:02d}",
+            closes_at=at(10 + number, 17),
+            specification=specification,
+            questions=False,
+        )
+    UpcomingOpportunityFactory(title="Opening later", specification=specification)
+
+    first = client.get("/opportunities/")
+    page = text_of(first)
+    assert "Showing opportunities 1 to 25 of 31" in page
+    assert [f"Open {n:02d}" in page for n in (0, 24, 25, 29)] == [True, True, False, False]
+    assert "Opening later" not in page and "Opening soon" not in page
+    html = first.content.decode()
+    assert 'aria-label="Pages of funding opportunities"' in html
+    assert 'href="?page=2"' in html
+
+    page = text_of(client.get("/opportunities/", {"page": 2}))
+    assert [f"Open {n:02d}" in page for n in (24, 25, 29)] == [False, True, True]
+    assert page.index("Open 29") < page.index("Opening soon") < page.index("Opening later")
 
 
 @pytest.mark.parametrize("path", ["/opportunities/", "/opportunities.csv"])
@@ -245,4 +273,4 @@ def test_opportunity_list_and_csv_queries_stay_flat_from_5_to_50(client, path):
             assert client.get(path, {"priority": "health-and-well-being"}).status_code == 200
         return len(queries)
 
-    assert queries_with(5) == queries_with(50)
+    assert queries_with(5) == queries_with(50) == queries_with(90)
