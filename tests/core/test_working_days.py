@@ -1,5 +1,7 @@
-"""Working days for the standstill period: weekends and England bank holidays skipped, the
-day of the decision not counted."""
+"""Working days for the standstill period, as the Procurement Act 2023 defines them
+(s.123(1)): weekends, Christmas Day, Good Friday and the bank holidays of every part of the
+United Kingdom skipped (Scotland's and Northern Ireland's too), substitute days included;
+the day of the decision not counted."""
 
 import datetime as dt
 
@@ -43,8 +45,9 @@ def test_a_decision_at_the_weekend_counts_from_monday():
 def test_christmas_and_new_year_2026_are_skipped():
     # Tuesday 22 December 2026: Wed 23 (1), Thu 24 (2), [Fri 25 Christmas, weekend,
     # Mon 28 Boxing Day substitute], Tue 29 (3), Wed 30 (4), Thu 31 (5), [Fri 1 January,
-    # weekend], Mon 4 (6), Tue 5 (7), Wed 6 January 2027 (8).
-    assert working_days_add(start=dt.date(2026, 12, 22), days=8) == dt.date(2027, 1, 6)
+    # Scotland's 2 January on the Saturday, Mon 4 its substitute], Tue 5 (6), Wed 6 (7),
+    # Thu 7 January 2027 (8).
+    assert working_days_add(start=dt.date(2026, 12, 22), days=8) == dt.date(2027, 1, 7)
 
 
 def test_easter_2027_is_skipped():
@@ -63,9 +66,18 @@ def test_easter_2027_is_skipped():
         (dt.date(2027, 12, 28), False),  # Boxing Day on a Sunday: substitute Tuesday
         (dt.date(2027, 3, 26), False),  # Good Friday
         (dt.date(2027, 3, 29), False),  # Easter Monday
-        (dt.date(2026, 8, 31), False),  # Summer bank holiday (England, not Scotland)
-        (dt.date(2026, 8, 3), True),  # Scotland's summer bank holiday is not England's
-        (dt.date(2027, 3, 17), True),  # St Patrick's Day is Northern Ireland's only
+        (dt.date(2026, 8, 31), False),  # Summer bank holiday (England, Wales, NI)
+        # s.123(1): a bank holiday in any part of the United Kingdom is not a working day
+        (dt.date(2026, 8, 3), False),  # Scotland's summer bank holiday
+        (dt.date(2026, 11, 30), False),  # St Andrew's Day (Scotland), a Monday
+        (dt.date(2027, 11, 30), False),  # St Andrew's Day on a Tuesday
+        (dt.date(2026, 1, 2), False),  # Scotland's 2 January, a Friday
+        (dt.date(2027, 1, 4), False),  # Scotland's 2 January on a Saturday: the Monday
+        (dt.date(2027, 3, 17), False),  # St Patrick's Day (Northern Ireland)
+        (dt.date(2026, 7, 13), False),  # 12 July on a Sunday: the Monday (Northern Ireland)
+        (dt.date(2027, 7, 12), False),  # Battle of the Boyne (Northern Ireland), a Monday
+        (dt.date(2026, 7, 14), True),
+        (dt.date(2026, 12, 1), True),
         (dt.date(2026, 11, 7), False),  # a Saturday
     ],
 )
@@ -92,7 +104,32 @@ def test_a_period_beginning_at_the_weekend_counts_from_monday():
 
 def test_a_period_beginning_on_christmas_eve_skips_the_holidays():
     # Thu 24 (1), [Christmas, weekend, Boxing Day substitute], 29 (2), 30 (3), 31 (4),
-    # [New Year's Day, weekend], Mon 4 (5), Tue 5 (6), Wed 6 (7), Thu 7 January 2027 (8).
+    # [New Year's Day, weekend, Mon 4 Scotland's 2 January substitute], Tue 5 (5),
+    # Wed 6 (6), Thu 7 (7), Fri 8 January 2027 (8).
     assert standstill_last_day(award_notice_published_on=dt.date(2026, 12, 24)) == dt.date(
-        2027, 1, 7
+        2027, 1, 8
     )
+
+
+def test_a_standstill_over_st_andrews_day_ends_a_day_later():
+    """Procurement Act 2023, s.123(1): St Andrew's Day, a bank holiday in Scotland only, is
+    not a working day. A notice published on Thursday 26 November 2026: Thu 26 (1), Fri 27
+    (2), [weekend, Mon 30 St Andrew's Day], Tue 1 (3) … Mon 7 (7), Tue 8 December (8)."""
+    assert standstill_last_day(award_notice_published_on=dt.date(2026, 11, 26)) == dt.date(
+        2026, 12, 8
+    )
+
+
+def test_a_standstill_over_st_patricks_day_ends_a_day_later():
+    """St Patrick's Day, a bank holiday in Northern Ireland only (Wednesday 17 March 2027):
+    Fri 12 (1), Mon 15 (2), Tue 16 (3), [Wed 17], Thu 18 (4), Fri 19 (5), Mon 22 (6),
+    Tue 23 (7), Wed 24 March (8)."""
+    assert standstill_last_day(award_notice_published_on=dt.date(2027, 3, 12)) == dt.date(
+        2027, 3, 24
+    )
+
+
+def test_every_part_of_the_united_kingdom_is_counted():
+    from core.working_days import UK_PARTS
+
+    assert set(UK_PARTS) == {"ENG", "NIR", "SCT", "WLS"}

@@ -56,8 +56,10 @@ def award_notice(opportunity, officer, published_on):
 def test_standstill_is_counted_from_the_award_notice_over_christmas(clock):
     """Awards approved on Thursday 26 November 2026; the contract award notice is published
     on Tuesday 22 December: 22 (1), 23 (2), 24 (3), [Christmas Day, the weekend, the Boxing
-    Day substitute on Monday 28th], 29 (4), 30 (5), 31 (6), [New Year's Day, the weekend],
-    Monday 4 January (7), Tuesday 5 January 2027 (8). The contract can be sent on the 6th."""
+    Day substitute on Monday 28th], 29 (4), 30 (5), 31 (6), [New Year's Day, the weekend,
+    Monday 4 January: Scotland's 2 January holiday falls on the Saturday, and a bank holiday
+    in any part of the UK is not a working day (Procurement Act 2023, s.123(1))], Tuesday 5
+    (7), Wednesday 6 January 2027 (8). The contract can be sent on the 7th."""
     made = agreement_made(funding_type="contract")
     agreement, opportunity = made.agreement, made.agreement.decision.bid.opportunity
     summaries_sent(opportunity)
@@ -68,10 +70,10 @@ def test_standstill_is_counted_from_the_award_notice_over_christmas(clock):
     clock.move_to(london(2026, 12, 22))
     award_notice(opportunity, made.officer, dt.date(2026, 12, 22))
     decisions = AwardDecision.objects.filter(bid__opportunity=opportunity)
-    assert {d.standstill_ends_on for d in decisions} == {dt.date(2027, 1, 5)}
+    assert {d.standstill_ends_on for d in decisions} == {dt.date(2027, 1, 6)}
     assert all(d.decided_on < dt.date(2026, 12, 1) for d in decisions)  # not counted from
 
-    clock.move_to(london(2027, 1, 5, 16))
+    clock.move_to(london(2027, 1, 6, 16))
     agreement.refresh_from_db()
     item = next(
         i
@@ -80,16 +82,52 @@ def test_standstill_is_counted_from_the_award_notice_over_christmas(clock):
     )
     assert not item.met
     assert item.needed == (
-        "The standstill period ends at the end of 5 January 2027. You can send this contract "
-        "from midnight on 6 January 2027",
+        "The standstill period ends at the end of 6 January 2027. You can send this contract "
+        "from midnight on 7 January 2027",
     )
     with pytest.raises(TransitionNotAllowed):
         agreement_transition(agreement=agreement, name="issue", user=made.officer)
 
-    clock.move_to(london(2027, 1, 6, 9))
+    clock.move_to(london(2027, 1, 7, 9))
     agreement_transition(agreement=agreement, name="issue", user=made.officer)
     agreement.refresh_from_db()
     assert agreement.state == AgreementState.ISSUED
+
+
+def test_standstill_over_st_andrews_day_ends_a_working_day_later(clock):
+    """A contract award notice published today, Thursday 26 November 2026: Thursday (1),
+    Friday (2), [the weekend, Monday 30 November: St Andrew's Day, a bank holiday in
+    Scotland, so not a working day under the Procurement Act 2023, s.123(1)], Tuesday 1
+    December (3) … Monday 7 (7), Tuesday 8 December (8). The contract can be sent on the
+    9th, not the 8th as England's bank holidays alone would say."""
+    made = agreement_made(funding_type="contract")
+    agreement, opportunity = made.agreement, made.agreement.decision.bid.opportunity
+    summaries_sent(opportunity)
+    award_notice(opportunity, made.officer, dt.date(2026, 11, 26))
+    decisions = AwardDecision.objects.filter(bid__opportunity=opportunity)
+    assert {d.standstill_ends_on for d in decisions} == {dt.date(2026, 12, 8)}
+
+    clock.move_to(london(2026, 12, 8, 16))
+    with pytest.raises(TransitionNotAllowed):
+        agreement_transition(agreement=agreement, name="issue", user=made.officer)
+
+    clock.move_to(london(2026, 12, 9, 9))
+    agreement_transition(agreement=agreement, name="issue", user=made.officer)
+    agreement.refresh_from_db()
+    assert agreement.state == AgreementState.ISSUED
+
+
+def test_standstill_over_st_patricks_day_ends_a_working_day_later(clock):
+    """Published on Friday 12 March 2027: St Patrick's Day (Wednesday 17 March), a bank
+    holiday in Northern Ireland, is not a working day (s.123(1)), so the 8th working day
+    is Wednesday 24 March, not Tuesday 23."""
+    made = agreement_made(funding_type="contract")
+    opportunity = made.agreement.decision.bid.opportunity
+    summaries_sent(opportunity)
+    clock.move_to(london(2027, 3, 12))
+    award_notice(opportunity, made.officer, dt.date(2027, 3, 12))
+    decisions = AwardDecision.objects.filter(bid__opportunity=opportunity)
+    assert {d.standstill_ends_on for d in decisions} == {dt.date(2027, 3, 24)}
 
 
 def test_the_award_notice_waits_for_every_assessment_summary(clock):
