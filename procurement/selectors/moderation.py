@@ -12,9 +12,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, F, Max, Min, Q, QuerySet, Sum
+from django.db.models import Count, F, Max, Min, OuterRef, Q, QuerySet, Sum
+from django.db.models.lookups import Exact
 
 from core.models import User
+from core.selectors import count_of
 from procurement.models import (
     Assignment,
     AwardDecision,
@@ -302,15 +304,9 @@ def moderation_progress(*, opportunity: Opportunity) -> ModerationProgress:
     bids = bids_for_moderation(opportunity=opportunity).order_by()
     questions = opportunity.questions.values("pk")
     question_count = questions.count()
-    moderated = (
-        bids.annotate(
-            moderated=Count("moderated_scores", filter=Q(moderated_scores__question__in=questions))
-        )
-        .filter(moderated=question_count)
-        .count()
-        if question_count
-        else 0
-    )
+    moderated_scores = ModeratedScore.objects.filter(bid=OuterRef("pk"), question__in=questions)
+    fully_moderated = Exact(count_of(moderated_scores, per="bid"), question_count)
+    counts = bids.aggregate(received=Count("pk"), moderated=Count("pk", filter=fully_moderated))
     divergent = (
         Score.objects.filter(
             assignment__bid__in=bids.values("pk"),
@@ -324,7 +320,11 @@ def moderation_progress(*, opportunity: Opportunity) -> ModerationProgress:
         .filter(given__gt=1, spread__gte=opportunity.divergence_threshold)
         .count()
     )
-    return ModerationProgress(received=bids.count(), moderated=moderated, divergent=divergent)
+    return ModerationProgress(
+        received=counts["received"],
+        moderated=counts["moderated"] if question_count else 0,
+        divergent=divergent,
+    )
 
 
 def bid_moderation_page(*, bid: Bid, per_page: int) -> int:

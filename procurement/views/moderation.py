@@ -103,9 +103,18 @@ class ModerationView(AssessmentPageMixin, ListView):
     def get_queryset(self):
         return selectors.bids_for_moderation(opportunity=self.opportunity)
 
+    @cached_property
+    def progress(self) -> selectors.ModerationProgress:
+        return selectors.moderation_progress(opportunity=self.opportunity)
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        paginator = super().get_paginator(queryset, per_page, **kwargs)
+        paginator.count = self.progress.received  # counted already: every bid received
+        return paginator
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        progress = selectors.moderation_progress(opportunity=self.opportunity)
+        progress = self.progress
         context.update(
             moderations=selectors.bid_moderations(
                 opportunity=self.opportunity, bids=context["bids"]

@@ -170,7 +170,9 @@ def test_moderation_page_query_count_does_not_grow(client, officer):
             )
         return len(queries)
 
-    assert queries_with(2, 2) == queries_with(8, 5)
+    few = queries_with(2, 2)
+    assert few <= 15
+    assert queries_with(8, 5) == few
 
 
 # --- Moderating one bid -----------------------------------------------------------------------
