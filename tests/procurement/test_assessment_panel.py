@@ -329,7 +329,9 @@ def test_the_panel_page_query_count_does_not_grow(client, officer):
             assert response.status_code == 200
         return len(queries)
 
-    assert queries_with(2, 2) == queries_with(8, 6)
+    few = queries_with(2, 2)
+    assert few <= 15
+    assert queries_with(8, 6) == few
 
 
 # --- Conflicts: the banner, and reassigning ---------------------------------------------------
