@@ -110,16 +110,20 @@ def _sheet(spec: Specification) -> SpecificationSheet:
     )
 
 
+def plan_document_sections(*, plan: CommissioningPlan) -> list[Section]:
+    return [
+        Section(id=name.replace("_", "-"), heading=heading, text=getattr(plan, name))
+        for name, heading in SECTION_HEADINGS.items()
+    ]
+
+
 def plan_document(*, plan: CommissioningPlan) -> PlanDocument:
     """The plan's sections and specifications, ready for the page or the PDF. Expects a plan
     from `plan_public_get` or `plan_staff_get` (specifications prefetched)."""
     sheets = [_sheet(spec) for spec in plan.specifications.all()]
     return PlanDocument(
         plan=plan,
-        sections=[
-            Section(id=name.replace("_", "-"), heading=heading, text=getattr(plan, name))
-            for name, heading in SECTION_HEADINGS.items()
-        ],
+        sections=plan_document_sections(plan=plan),
         specifications=sheets,
         total_budget=sum((sheet.specification.budget for sheet in sheets), Decimal("0")),
     )
@@ -134,6 +138,48 @@ def plan_public_get(*, slug: str) -> CommissioningPlan:
         .prefetch_related(_specifications_prefetch())
         .get(slug=slug)
     )
+
+
+def plan_public_outline_get(*, slug: str) -> CommissioningPlan:
+    """`plan_public_get` with each specification's own row (and its commission) only: for
+    the page, which shows every specification in its summary of investment but only a
+    page of them in full (`plan_document_page`)."""
+    return (
+        CommissioningPlan.objects.public()
+        .select_related("sector", "previous_version")
+        .prefetch_related(
+            Prefetch(
+                "specifications",
+                queryset=Specification.objects.select_related("commission").order_by(
+                    "commission__reference", "title", "pk"
+                ),
+            )
+        )
+        .get(slug=slug)
+    )
+
+
+def plan_document_outline(*, plan: CommissioningPlan) -> PlanDocument:
+    """The plan's document whose specifications carry only themselves (no measures): its
+    summary of investment. Expects a plan from `plan_public_outline_get`."""
+    sheets = [
+        SpecificationSheet(specification=spec, years=[], measures=[], missing=[])
+        for spec in plan.specifications.all()
+    ]
+    return PlanDocument(
+        plan=plan,
+        sections=plan_document_sections(plan=plan),
+        specifications=sheets,
+        total_budget=sum((sheet.specification.budget for sheet in sheets), Decimal("0")),
+    )
+
+
+def plan_document_page(*, sheets: list[SpecificationSheet]) -> list[SpecificationSheet]:
+    """The full sheets (measures and targets by year, outcomes, lots, criteria) of one page
+    of an outline's specifications, in the same order: a fixed number of queries for a
+    page, however many specifications the plan holds."""
+    full = _specifications_prefetch().queryset.in_bulk([sheet.specification.pk for sheet in sheets])
+    return [_sheet(full[sheet.specification.pk]) for sheet in sheets]
 
 
 def plan_pdf_get(*, slug: str) -> CommissioningPlan:

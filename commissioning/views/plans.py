@@ -73,17 +73,21 @@ class PublicPlanDetailView(SpecificationPagesMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         try:
-            plan = selectors.plan_public_get(slug=self.kwargs["slug"])
+            plan = selectors.plan_public_outline_get(slug=self.kwargs["slug"])
         except CommissioningPlan.DoesNotExist as exc:
             raise Http404("No such plan") from exc
-        document = selectors.plan_document(plan=plan)
+        # Every specification in the summary; only this page's in full.
+        document = selectors.plan_document_outline(plan=plan)
+        pages = self.specification_pages(document)
+        page = pages["specification_page"]
+        page.object_list = selectors.plan_document_page(sheets=list(page.object_list))
         return super().get_context_data(
             plan=plan,
             document=document,
             current=selectors.plan_current_version_get(plan=plan),
             pdf_size=_stored_size(plan),
             achievements=plan_achievements_get(plan=plan),
-            **self.specification_pages(document),
+            **pages,
             **kwargs,
         )
 

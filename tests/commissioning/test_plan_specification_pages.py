@@ -52,3 +52,37 @@ def test_specifications_are_paginated_and_the_summary_lists_them_all(
     assert 'aria-label="Pages of service specifications"' in second
     for garbage in ("4", "x", "0"):
         assert client.get(address, {"page": garbage}).status_code == 404
+
+
+def test_the_public_page_reads_only_its_own_specifications_in_full(client):
+    """Each specification's lots, measures and criteria are read for the page's ten only:
+    the page takes the same queries with 12 specifications as with 40."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    plan = PlanFactory(state="published", specifications=[])
+
+    def add(count: int) -> None:
+        for spec in SpecificationFactory.create_batch(count):
+            spec.lots.create(name=f"Lot of {spec.title}", budget=1000)
+            plan.specifications.add(spec)
+
+    def queries() -> tuple[int, str]:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(f"/plans/{plan.slug}/")
+        assert response.status_code == 200
+        # The lots are read for the page's ten specifications, not for every one.
+        [lots] = [q["sql"] for q in captured if 'FROM "commissioning_lot"' in q["sql"]]
+        assert len(re.search(r"IN \(([^)]*)\)", lots).group(1).split(",")) == 10
+        return len(captured), response.content.decode()
+
+    add(12)
+    with_12, html = queries()
+    assert html.count("Lot of ") == 10
+    assert "Showing service specifications 1 to 10 of 12" in html
+    add(28)
+    with_40, html = queries()
+    assert with_40 == with_12
+    assert html.count("Lot of ") == 10
+    assert "Showing service specifications 1 to 10 of 40" in html
+    assert 'aria-label="Pages of service specifications"' in html
