@@ -87,14 +87,24 @@ def _deadline_words(expression) -> str:
     stage = expression.opportunity.expression_stage
     if stage.has_closed():
         return f"The deadline for expressions of interest was {govuk_datetime(stage.closes_at)}"
+    opportunity = expression.opportunity
+    if opportunity.state == "published" and timezone.now() < opportunity.opens_at:
+        return (
+            "You can send your expression of interest from "
+            f"{govuk_datetime(opportunity.opens_at)} until {govuk_datetime(stage.closes_at)}"
+        )
     return "This opportunity is not open for expressions of interest yet"
 
 
 def _unsealed_words(expression) -> str:
+    """When the wait ends: expressions of interest are read, and decided, from the deadline."""
     from core.templatetags.portal import govuk_datetime
 
     closes_at = expression.opportunity.expression_stage.closes_at
-    return f"Expressions of interest can be read after {govuk_datetime(closes_at)}"
+    return (
+        f"Expressions of interest close at {govuk_datetime(closes_at)}. "
+        f"You can shortlist from {govuk_datetime(closes_at)}"
+    )
 
 
 class ExpressionOfInterest(ConcurrentTransitionMixin, FSMModelMixin, models.Model):

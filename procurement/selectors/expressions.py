@@ -5,6 +5,7 @@ received."""
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q
+from django.utils import timezone
 
 from core.models import User
 from core.templatetags.portal import govuk_datetime
@@ -60,6 +61,13 @@ def expression_closed_message(*, stage: ExpressionStage) -> str:
         return (
             f"The deadline for expressions of interest was {govuk_datetime(stage.closes_at)}. "
             "It cannot be changed."
+        )
+    opportunity = stage.opportunity
+    if opportunity.state == "published" and timezone.now() < opportunity.opens_at:
+        return (
+            "This opportunity opens for expressions of interest at "
+            f"{govuk_datetime(opportunity.opens_at)}. You can send one from then until "
+            f"{govuk_datetime(stage.closes_at)}."
         )
     return "This opportunity is not open for expressions of interest yet."
 

@@ -33,3 +33,60 @@ def test_the_agreement_page_says_when_the_contract_can_be_sent(client, clock):
 
     assert "You can send this contract from" not in page
     assert "Send to the provider to accept" in page
+
+
+# --- Expressions of interest: the deadline, and when shortlisting can start -------------------
+
+
+def test_the_shortlist_says_when_shortlisting_can_start(client, officer):
+    from tests.procurement.factories_expressions import ExpressionFactory, two_stage_opportunity
+
+    opportunity = two_stage_opportunity(eoi_closes_in=7)
+    ExpressionFactory(opportunity=opportunity, state="submitted")
+    client.force_login(officer)
+
+    page = text_of(client.get(f"/staff/opportunities/{opportunity.pk}/shortlist/"))
+
+    assert "You can shortlist from 5pm on 3 December 2026." in page
+
+
+def test_the_staff_opportunity_page_says_when_expressions_close(client, officer):
+    from tests.procurement.factories_expressions import two_stage_opportunity
+
+    opportunity = two_stage_opportunity(eoi_closes_in=7)
+    client.force_login(officer)
+
+    page = text_of(client.get(f"/staff/opportunities/{opportunity.pk}/"))
+
+    assert (
+        "Two stages: expressions of interest close at 5pm on 3 December 2026; you can "
+        "shortlist from then" in page
+    )
+
+
+def test_a_shortlist_decision_before_the_deadline_says_when_it_can_be_made():
+    from core.transitions import transition_problems
+    from tests.procurement.factories_expressions import ExpressionFactory, two_stage_opportunity
+
+    expression = ExpressionFactory(
+        opportunity=two_stage_opportunity(eoi_closes_in=7), state="submitted"
+    )
+
+    assert (
+        "Expressions of interest close at 5pm on 3 December 2026. You can shortlist from 5pm "
+        "on 3 December 2026" in transition_problems(instance=expression, name="shortlist")
+    )
+
+
+def test_an_expression_for_an_opportunity_not_open_yet_says_when_it_can_be_sent():
+    from core.transitions import transition_problems
+    from tests.procurement.factories_bids import at
+    from tests.procurement.factories_expressions import ExpressionFactory, two_stage_opportunity
+
+    opportunity = two_stage_opportunity(eoi_closes_in=7, opens_at=at(2, 9))
+    expression = ExpressionFactory(opportunity=opportunity)
+
+    assert (
+        "You can send your expression of interest from 9am on 28 November 2026 until 5pm on "
+        "3 December 2026" in transition_problems(instance=expression, name="submit")
+    )
