@@ -1,9 +1,12 @@
-"""A two-stage opportunity: a provider sends an expression of interest before its deadline;
-after it, an officer declares no conflict, shortlists the organisation with reasons and
-sends the decisions; the provider reads why and starts the full bid from what it wrote.
+"""A two-stage opportunity: a provider checks its organisation's eligibility (a wrong answer
+first, which says why it cannot apply, then corrected), sends an expression of interest
+before its deadline; after it, an officer declares no conflict, shortlists the organisation
+with reasons and sends the decisions; the provider reads why, starts the full bid from what
+it wrote, and finds a partner with the partner finder on the bid's partners step.
 axe-core clean on every page."""
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -11,6 +14,9 @@ import pytest
 from core.models import Email
 from core.roles import Role
 from procurement.models import Bid, ExpressionOfInterest
+from procurement.selectors.eligibility import eligibility_questions, eligibility_requirement_get
+from procurement.services.eligibility import eligibility_requirement_set
+from providers.models import PartnerProfile
 from tests.browser.test_bid_journey import _main, _new_page, _sign_in
 from tests.factories import OrganisationFactory, UserFactory
 from tests.procurement.factories_expressions import two_stage_opportunity
@@ -19,6 +25,8 @@ from tests.procurement.factories_opportunities import published_specification
 ORGANISATION = "Bare Lane Money Advice"
 SUMMARY = "Money advice at the Bare Lane library every Tuesday, and home visits for carers."
 REASONS = "Reaches the wards with the most debt and works with the credit union."
+PARTNER = "Heysham Befriending Network"
+PARTNER_ROLE = "Home visits to carers in Heysham; receives £6,000"
 
 
 @pytest.mark.django_db(transaction=True)
@@ -28,14 +36,50 @@ def test_provider_expresses_interest_is_shortlisted_and_bids(browser, live_serve
     opportunity = two_stage_opportunity(
         specification=specification, title="Community money advice", questions=2
     )
+    eligibility_requirement_set(
+        opportunity=opportunity,
+        legal_forms=["charity", "cio"],
+        areas=[],
+        income_bands=[],
+        registered_number_required=True,
+        by=officer,
+    )
+    legal_form, _registered = eligibility_questions(
+        requirement=eligibility_requirement_get(opportunity=opportunity)
+    )
     jo = UserFactory(roles=[Role.PROVIDER], email="jo@example.org", full_name="Jo White")
     OrganisationFactory(name=ORGANISATION, members=[jo])
+    # An organisation that offers to be found for consortium bids, and one that does not.
+    ali = UserFactory(roles=[Role.PROVIDER], email="ali@example.org", full_name="Ali Khan")
+    partner = OrganisationFactory(name=PARTNER, members=[ali])
+    PartnerProfile.objects.create(
+        organisation=partner, findable=True, offer="Befriending and home visits for carers"
+    )
+    hidden = OrganisationFactory(name="Hala Befriending Circle")
+    PartnerProfile.objects.create(
+        organisation=hidden, findable=False, offer="Befriending for older people"
+    )
 
-    # The provider expresses interest from the opportunity's page.
+    # The provider checks whether its organisation can apply: a wrong answer says why not.
     provider = _sign_in(_new_page(browser, live_server), jo.email)
     provider.goto(opportunity.get_absolute_url())
     assert "This opportunity has two stages." in _main(provider)
     axe(provider)
+    provider.get_by_role("link", name="Check if your organisation can apply").click()
+    assert "Check if you can apply" in _main(provider)
+    axe(provider)
+    provider.get_by_role("group", name=legal_form.text).get_by_label("No").check()
+    provider.get_by_role("button", name="Check if you can apply").click()
+    main = _main(provider)
+    assert f"{ORGANISATION} cannot apply" in main and legal_form.refusal in main
+    axe(provider)
+    provider.get_by_role("group", name=legal_form.text).get_by_label("Yes").check()
+    provider.get_by_role("button", name="Check if you can apply").click()
+    main = _main(provider)
+    assert "You can apply" in main and legal_form.refusal not in main
+    axe(provider)
+
+    # It goes on to express interest.
     provider.get_by_role("button", name="Express interest").click()
     assert f"You are expressing interest for {ORGANISATION}" in _main(provider)
     axe(provider)
@@ -95,3 +139,31 @@ def test_provider_expresses_interest_is_shortlisted_and_bids(browser, live_serve
     axe(provider)
     assert bid.amount_requested == Decimal("38000")
     assert bid.answers.filter(text__startswith=SUMMARY).exists()
+
+    # From the bid's partners step it finds an organisation that offers to work together
+    # (not one that asked not to be found) and adds it as a partner.
+    provider.get_by_role("link", name="Consortium partners").click()
+    provider.wait_for_url("**/partners/")
+    axe(provider)
+    provider.get_by_label("What you are looking for").fill("befriending")
+    provider.get_by_role("button", name="Find organisations").click()
+    provider.wait_for_url("**/partners/?offer=befriending*")
+    main = _main(provider)
+    assert PARTNER in main and "Befriending and home visits for carers" in main
+    assert "Hala Befriending Circle" not in main
+    axe(provider)
+    provider.get_by_role("link", name=f"Add {PARTNER} as a partner").click()
+    provider.get_by_label(PARTNER).check()
+    provider.get_by_label("Their role in the consortium").fill(PARTNER_ROLE)
+    axe(provider)
+    provider.get_by_role("button", name="Add partner").click()
+    provider.wait_for_url(re.compile(r".*/partners/(#.*)?$"))
+    main = _main(provider)
+    assert f"{PARTNER} added" in main and "Waiting to confirm" in main and PARTNER_ROLE in main
+    axe(provider)
+    assert Email.objects.filter(to=ali.email).exists()
+
+    # The bid shows the partner still to confirm.
+    provider.goto(bid.get_absolute_url())
+    assert "Waiting for 1 partner to confirm" in _main(provider)
+    axe(provider)
