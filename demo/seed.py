@@ -17,6 +17,7 @@ from demo.awards import demo_awards_seed
 from demo.bids import demo_bids_seed
 from demo.commissioning_plans import demo_plans_seed
 from demo.commissions import demo_areas_seed, demo_commissions_advance, demo_commissions_seed
+from demo.contract import demo_contract_seed
 from demo.evaluation import demo_evaluation_seed
 from demo.events import demo_engagement_events_seed
 from demo.expressions import demo_two_stage_seed
@@ -72,6 +73,7 @@ def _seed() -> dict:
     demo_awards_seed(opportunities=opportunities, organisations=organisations, users=users)
     demo_monitoring_seed(organisations=organisations, users=users)
     demo_evaluation_seed(organisations=organisations, users=users)
+    demo_contract_seed(organisations=organisations, users=users)
     return {
         "users": users,
         "areas": areas,

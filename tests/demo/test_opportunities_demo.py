@@ -19,9 +19,10 @@ def test_demo_opportunities_one_open_and_two_closed_each_starting_procurement():
     again = demo_opportunities_seed(officer=officer, commissions=data["commissions"])
 
     # Three from demo.opportunities, the community hubs' of a year ago (demo.monitoring),
-    # the warm spaces pilot's of two years ago (demo.evaluation) and the two-stage money
-    # advice at shortlisting (demo.expressions).
-    assert first == again and Opportunity.objects.count() == 6
+    # the warm spaces pilot's of two years ago (demo.evaluation), the two-stage money
+    # advice at shortlisting (demo.expressions) and the awarded day centre transport contract
+    # (demo.contract).
+    assert first == again and Opportunity.objects.count() == 7
     advice = first["Money, debt and benefits advice in Lancaster"]
     transport = first["Dial-a-ride for the Lune Valley"]
     festival = first["Winter light festival on Morecambe promenade"]
