@@ -89,3 +89,26 @@ def test_a_query_of_stop_words_and_symbols_finds_nothing_and_breaks_nothing(clie
     results = search(user=None, query="the of & | ! :* ( ) '", kind="")
     assert results.total == 0
     assert client.get(URL, {"q": "\x00 & advocacy | !"}).status_code == 200
+
+
+def test_awards_match_every_word_in_any_field_and_a_postgres_stop_word_is_ignored(client):
+    """Awards are matched word by word through the indexes: each word may be in a different
+    field, every word must be somewhere, and a word PostgreSQL ignores ("about") is ignored
+    as it is in the whole-document search."""
+    from tests.factories import OrganisationFactory
+    from tests.procurement.factories_decisions import award_make
+
+    award_make(organisation=OrganisationFactory(name="Morecambe Bay Foodbank"), title="Parcels")
+    award_make(organisation=OrganisationFactory(name="Heysham Foodbank"), title="Lunch clubs")
+
+    def names(query: str) -> set[str]:
+        results = search(user=None, query=query, kind="decisions")
+        return {
+            re.sub(r"</?mark>", "", str(hit.title)).split(" awarded")[0]
+            for group in results.shown
+            for hit in group.hits
+        }
+
+    assert names("foodbank parcels") == {"Morecambe Bay Foodbank"}
+    assert names("about foodbanks") == {"Morecambe Bay Foodbank", "Heysham Foodbank"}
+    assert names("heysham parcels") == set()

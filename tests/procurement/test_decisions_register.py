@@ -156,6 +156,26 @@ def test_search_by_name_org_id_purpose_and_programme(client, query, found):
         assert "No awards match your search and filters." in page
 
 
+def test_search_finds_the_agreements_purpose_and_the_bids_title_only_without_one(client):
+    """The purpose the register shows is searched: the agreement's once it has one, the
+    bid's project title before that (through the indexes on PostgreSQL)."""
+    with_purpose = award_make(
+        organisation=OrganisationFactory(name="Carnforth Friends"), title="Lunch clubs"
+    )
+    agreement = agreement_create(decision=with_purpose)
+    agreement.purpose = "Weekly meals for older people."
+    agreement.save()
+    award_make(organisation=OrganisationFactory(name="Silverdale Friends"), title="Lunch clubs")
+
+    def found(query: str) -> set[str]:
+        page = text_of(client.get("/decisions/", {"q": query}))
+        return {name for name in ("Carnforth Friends", "Silverdale Friends") if name in page}
+
+    assert found("weekly meals") == {"Carnforth Friends"}
+    assert found("lunch clubs") == {"Silverdale Friends"}
+    assert found("friends meals") == {"Carnforth Friends"}
+
+
 def test_filter_by_sector_priority_and_type(client):
     arts = award_make(
         organisation=OrganisationFactory(name="Arts Org"),
