@@ -130,6 +130,9 @@ WIDTH_JS = "() => [document.documentElement.scrollWidth, window.innerWidth]"
 
 
 def _axe_run(page) -> None:
+    # A click that submits a form may leave the next page still loading: wait for its
+    # document before injecting axe-core into it.
+    page.wait_for_load_state("domcontentloaded")
     page.add_script_tag(url="/static/vendor/axe/axe.min.js")
     result = page.evaluate(
         "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
@@ -150,6 +153,7 @@ def page_problems(page) -> list[str]:
     """What the page's own checks find beyond axe-core's rules: links or buttons of one name
     going to different places, and the page scrolling sideways at 320 pixels. The viewport is
     left as it was."""
+    page.wait_for_load_state("domcontentloaded")
     if not page.evaluate("() => typeof axe !== 'undefined'"):
         page.add_script_tag(url="/static/vendor/axe/axe.min.js")
     problems = [f"{alike} (name each one's object)" for alike in page.evaluate(ALIKE_JS)]
