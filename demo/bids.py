@@ -37,7 +37,7 @@ from procurement.models import (
     Opportunity,
 )
 from procurement.selectors.bids import bid_live_for, bid_snapshot
-from procurement.services.bids import bid_reference_next
+from procurement.services.bids import _receipt_reference, bid_reference_next
 from providers.models import Membership, Organisation
 
 FOOD_NETWORK = "Morecambe Bay Community Food Network"
@@ -364,7 +364,8 @@ def _submit_directly(*, bid: Bid, by: User | None, days_before_close: int) -> No
     BidSubmission.objects.create(
         bid=bid,
         number=1,
-        receipt=f"{bid.reference}-1-DEMO",
+        # The same short receipt a bid submitted in the portal is given (R7KQ-26B3).
+        receipt=_receipt_reference(bid, 1),
         submitted_at=submitted_at,
         submitted_by=by,
         content=bid_snapshot(bid=bid),
