@@ -8,7 +8,9 @@ approved. The council then published the contract award notice, which started th
 standstill period of 8 working days (s.51); after it ended the contract was sent, and Lune
 Valley accepted it, so the contract details notice followed. The tender notice was
 published the day the opportunity opened: the contract is worth £30,000 or more including
-VAT. Both suppliers have their Public Procurement Organisation Numbers (`demo.procurement_act`).
+VAT. The conflicts assessment was recorded before publication and reviewed at the
+assessment of bids and at the award (s.83). Both suppliers have their Public Procurement
+Organisation Numbers (`demo.procurement_act`).
 
 How the contract came to be awarded (the commission, its specification, the opportunity,
 the bids and the approved decisions) is recorded directly, as `demo.monitoring` records the
@@ -41,12 +43,14 @@ from core.models import User
 from core.roles import Role
 from core.working_days import working_days_add
 from demo.bids import CARNFORTH, LUNE_VALLEY, DemoBid, _bid_seed, _member
-from demo.opportunities import _balance_weights
+from demo.opportunities import _balance_weights, _conflicts_assess
 from demo.plan import ELIGIBLE_VCFS, DemoSpecification, _specification
 from procurement.models import (
     Agreement,
     AwardDecision,
     Bid,
+    ConflictsAssessment,
+    ConflictsStage,
     FundingType,
     NoticeKind,
     Opportunity,
@@ -223,6 +227,26 @@ def _decision(
     return decision
 
 
+def _conflicts_reviews(*, opportunity: Opportunity, officer: User, decided: dt.date) -> None:
+    """The conflicts assessment before publication, reviewed at the assessment of bids and
+    at the award (Procurement Act 2023, s.83; the contract is not sent without the last),
+    through the services; then dated: the day before it opened, the day after bidding
+    closed, and the day the awards were approved."""
+    when = {
+        ConflictsStage.PUBLICATION: opportunity.opens_at - dt.timedelta(days=1),
+        ConflictsStage.ASSESSMENT: opportunity.closes_at + dt.timedelta(hours=16),
+        ConflictsStage.AWARD: _at(decided, 11),
+    }
+    for stage, at in when.items():
+        if opportunity.conflicts_assessments.filter(stage=stage).exists():
+            continue
+        _conflicts_assess(opportunity=opportunity, officer=officer, stage=stage)
+        ConflictsAssessment.objects.filter(opportunity=opportunity, stage=stage).update(
+            recorded_at=at
+        )
+        opportunity.officer_declarations.filter(stage=stage).update(declared_at=at)
+
+
 def _contract(*, decision: AwardDecision, officer: User, approver: User, admin: User) -> Agreement:
     """Made, sent once the standstill period had ended, and accepted, through the agreement
     services; then dated."""
@@ -263,6 +287,7 @@ def demo_contract_seed(*, organisations: dict[str, Organisation], users: dict) -
     commission = _commission(officer=officer, starts_on=first_of_next_month(timezone.localdate()))
     specification = _specification(commission, SPECIFICATION, officer)
     opportunity = _opportunity(specification=specification, officer=officer, decided=decided)
+    _conflicts_reviews(opportunity=opportunity, officer=officer, decided=decided)
     winner = None
     for demo_bid, person, outcome in BIDS:
         organisation = organisations[demo_bid.organisation]

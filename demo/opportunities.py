@@ -215,22 +215,23 @@ def demo_opportunities_seed(
     return opportunities
 
 
-def _conflicts_assess(*, opportunity, officer) -> None:
+def _conflicts_assess(*, opportunity, officer, stage: str = ConflictsStage.PUBLICATION) -> None:
     """Everyone involved declares no conflict, and the officer records the conflicts
-    assessment before publication (Procurement Act 2023, s.83), as the portal requires."""
-    if opportunity.conflicts_assessments.filter(stage=ConflictsStage.PUBLICATION).exists():
+    assessment at `stage` (Procurement Act 2023, s.83), as the portal requires: before
+    publication, and for a contract again at the assessment of bids and at the award."""
+    if opportunity.conflicts_assessments.filter(stage=stage).exists():
         return
     for person in people_involved(opportunity=opportunity, also=officer):
         officer_declaration_record(
             opportunity=opportunity,
             user=person,
-            stage=ConflictsStage.PUBLICATION,
+            stage=stage,
             has_conflict=False,
             description="",
         )
     conflicts_assessment_record(
         opportunity=opportunity,
-        stage=ConflictsStage.PUBLICATION,
+        stage=stage,
         steps_taken="Everyone involved declared no conflict of interest.",
         recorded_by=officer,
     )

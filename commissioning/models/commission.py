@@ -123,6 +123,29 @@ def _moderation_url(commission) -> str:
 
 #: The rule the panel and moderation pages check.
 MANAGE_ASSESSMENT = "procurement.manage_assessment"
+#: The rule the conflicts assessment page checks.
+DECLARE_INTERESTS = "procurement.declare_officer_interests"
+
+
+def _assessment_reviews_missing(commission) -> list:
+    from procurement.selectors.conflicts_assessment import contracts_not_reviewed
+
+    return contracts_not_reviewed(commission=commission, stage="assessment")
+
+
+def _assessment_review_words(commission) -> list[str]:
+    return [
+        f"Review the conflicts assessment for {opportunity.reference} ({opportunity.title}) "
+        "at the assessment of bids: everyone involved declares their interests again"
+        for opportunity in _assessment_reviews_missing(commission)
+    ]
+
+
+def _assessment_review_url(commission) -> str:
+    from procurement.selectors.conflicts_assessment import conflicts_assessment_url
+
+    missing = _assessment_reviews_missing(commission)
+    return conflicts_assessment_url(opportunity=missing[0] if missing else None)
 
 
 class CommissionQuerySet(models.QuerySet):
@@ -308,6 +331,18 @@ class Commission(ConcurrentTransitionMixin, models.Model):
 
         return commission_has_award_recommendation(commission=self)
 
+    @condition(
+        "For a contract, the conflicts assessment is reviewed at the assessment of bids: "
+        "everyone involved has declared their interests again (Procurement Act 2023, s.83).",
+        needed=_assessment_review_words,
+        link=_assessment_review_url,
+        link_permission=DECLARE_INTERESTS,
+    )
+    def contracts_conflicts_reviewed(self) -> bool:
+        """Every published contract opportunity of the commission has its conflicts
+        assessment reviewed at the assessment stage. Grants are outside the Act."""
+        return not _assessment_reviews_missing(self)
+
     # Review reads monitoring's evaluation through its selectors.
 
     @condition(
@@ -442,7 +477,12 @@ class Commission(ConcurrentTransitionMixin, models.Model):
         source=S.ASSESSMENT,
         target=S.AWARD_APPROVAL,
         permission=commission_rules.can_lead,
-        conditions=[scores_are_complete, conflicts_are_resolved, has_award_recommendation],
+        conditions=[
+            scores_are_complete,
+            conflicts_are_resolved,
+            has_award_recommendation,
+            contracts_conflicts_reviewed,
+        ],
         custom={
             "label": "Recommend awards for approval",
             "explanation": "Send the recommended awards to an approver.",

@@ -57,6 +57,12 @@ def _notices_url(agreement) -> str:
     )
 
 
+def _conflicts_assessment_url(agreement) -> str:
+    return reverse(
+        "procurement:conflicts_assessment", kwargs={"pk": agreement.decision.bid.opportunity_id}
+    )
+
+
 class Agreement(ConcurrentTransitionMixin, models.Model):
     """The grant agreement or contract made from an approved award."""
 
@@ -151,6 +157,21 @@ class Agreement(ConcurrentTransitionMixin, models.Model):
             return self.kind != "contract"
         return timezone.localdate() > ends
 
+    @condition(
+        "For a contract, the conflicts assessment is reviewed at the award: everyone involved "
+        "has declared their interests again (Procurement Act 2023, s.83).",
+        needed="Review the conflicts assessment at the award: everyone involved declares their "
+        "interests again",
+        link=_conflicts_assessment_url,
+        link_permission="procurement.declare_officer_interests",
+    )
+    def conflicts_reviewed_at_award(self) -> bool:
+        """Procurement Act 2023, s.83: the conflicts assessment is kept under review up to
+        the contract; its review at the award stage is recorded. Grants are outside it."""
+        if self.kind != "contract":
+            return True
+        return self.decision.bid.opportunity.conflicts_assessments.filter(stage="award").exists()
+
     # --- Transitions ---------------------------------------------------------------------------
 
     @fsm_log_by
@@ -160,7 +181,13 @@ class Agreement(ConcurrentTransitionMixin, models.Model):
         source=AgreementState.DRAFT,
         target=AgreementState.ISSUED,
         permission=procurement_rules.can_manage_agreement,
-        conditions=[payments_add_up, has_monitoring_schedule, has_targets, standstill_has_ended],
+        conditions=[
+            payments_add_up,
+            has_monitoring_schedule,
+            has_targets,
+            standstill_has_ended,
+            conflicts_reviewed_at_award,
+        ],
         custom={
             "label": "Send to the provider to accept",
             "explanation": "Send the agreement to the provider to read and accept.",

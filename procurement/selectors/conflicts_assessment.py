@@ -5,12 +5,15 @@ recorded."""
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
+from django.urls import reverse
+from django.utils import timezone
 from django_fsm_log.models import StateLog
 
 from commissioning.models import CommissioningPlan
 from core.models import User
 from core.roles import Role
-from procurement.models import Opportunity
+from procurement.models import ExpressionStage, FundingType, Opportunity, ShortlistDeclaration
+from procurement.models.bidding import PUBLISHED_STATES
 from procurement.models.conflicts_assessment import (
     ConflictsAssessment,
     ConflictsStage,
@@ -54,6 +57,16 @@ def people_involved(*, opportunity: Opportunity, also: User | None = None) -> li
     }
     ids |= set(opportunity.officer_declarations.values_list("user_id", flat=True))
     ids |= set(
+        ShortlistDeclaration.objects.filter(stage__opportunity=opportunity).values_list(
+            "user_id", flat=True
+        )
+    )
+    ids |= set(
+        ExpressionStage.objects.filter(opportunity=opportunity).values_list(
+            "decisions_sent_by_id", flat=True
+        )
+    )
+    ids |= set(
         CommissioningPlan.objects.filter(specifications=opportunity.specification).values_list(
             "approved_by_id", flat=True
         )
@@ -90,7 +103,45 @@ def declarations_by_person(
     return [PersonDeclared(user=person, declaration=latest.get(person.pk)) for person in people]
 
 
+def shortlist_declarations(*, opportunity: Opportunity) -> list[ShortlistDeclaration]:
+    """For a two-stage opportunity, the officers' declarations about each organisation
+    that expressed interest, by officer then organisation. They are made only after the
+    expressions' deadline, so they name no organisation while expressions are sealed;
+    none is returned before then all the same."""
+    return list(
+        ShortlistDeclaration.objects.filter(
+            stage__opportunity=opportunity, stage__closes_at__lte=timezone.now()
+        )
+        .select_related("user", "organisation")
+        .order_by("user__full_name", "user__email", "organisation__name", "pk")
+    )
+
+
 def conflicts_assessments(*, opportunity: Opportunity) -> list[ConflictsAssessment]:
     return list(
         opportunity.conflicts_assessments.select_related("recorded_by").prefetch_related("people")
     )
+
+
+# --- The reviews that contracts need before they move on ------------------------------------
+
+
+def contracts_not_reviewed(*, commission, stage: str) -> list[Opportunity]:
+    """The commission's published contract opportunities whose conflicts assessment has not
+    been reviewed at `stage` yet (Procurement Act 2023, s.83: kept under review at each
+    stage). Grants are outside the Act: never listed."""
+    return list(
+        Opportunity.objects.filter(
+            specification__commission=commission,
+            funding_type=FundingType.CONTRACT,
+            state__in=PUBLISHED_STATES,
+        )
+        .exclude(conflicts_assessments__stage=stage)
+        .order_by("pk")
+    )
+
+
+def conflicts_assessment_url(*, opportunity: Opportunity | None) -> str:
+    if opportunity is None:
+        return ""
+    return reverse("procurement:conflicts_assessment", kwargs={"pk": opportunity.pk})

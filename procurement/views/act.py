@@ -62,6 +62,7 @@ class ConflictsAssessmentView(OpportunityPageMixin, TemplateView):
             entries=entries,
             waiting=[entry.user for entry in entries if entry.declaration is None],
             assessments=assessments,
+            shortlist_declarations=selectors.shortlist_declarations(opportunity=self.opportunity),
             recorded=recorded,
             has_errors=any(form is not None and form.errors for form in forms),
             **kwargs,

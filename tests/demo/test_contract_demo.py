@@ -63,6 +63,29 @@ def test_an_officer_sees_the_contract_with_its_notices_and_standstill(client):
     assert "Notices on the Central Digital Platform" in detail
 
 
+def test_the_contracts_conflicts_assessment_was_reviewed_at_each_stage_before_it_was_sent():
+    """Procurement Act 2023, s.83: recorded before publication, reviewed at the assessment
+    of bids and at the award, in that order and before the contract was sent."""
+    demo_seed()
+    contract = Opportunity.objects.get(title=OPPORTUNITY)
+    assessments = {a.stage: a for a in contract.conflicts_assessments.all()}
+    assert list(assessments) == ["publication", "assessment", "award"]
+    assert (
+        assessments["publication"].recorded_at
+        < contract.opens_at
+        < contract.closes_at
+        < assessments["assessment"].recorded_at
+        < assessments["award"].recorded_at
+    )
+    agreement = Agreement.objects.get(decision__bid__opportunity=contract)
+    assert assessments["award"].recorded_at < agreement.issued_at
+    for assessment in assessments.values():
+        people = set(assessment.people.all())
+        assert people
+        declared = {d.user for d in contract.officer_declarations.filter(stage=assessment.stage)}
+        assert people <= declared
+
+
 def test_seeding_the_contract_twice_adds_nothing():
     demo_seed()
     counts = (Opportunity.objects.count(), AwardDecision.objects.count(), Agreement.objects.count())

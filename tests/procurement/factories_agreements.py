@@ -7,7 +7,13 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from core.roles import Role
-from procurement.models import Agreement, AgreementState, AwardDecision, Outcome
+from procurement.models import (
+    Agreement,
+    AgreementState,
+    AwardDecision,
+    ConflictsAssessment,
+    Outcome,
+)
 from procurement.services.agreements import agreement_create, agreement_version_snapshot
 from providers.models import Membership
 from tests.factories import UserFactory
@@ -70,11 +76,27 @@ class Made:
         return self.agreement.organisation
 
 
-def agreement_made(*, state: str = AgreementState.DRAFT, **assessed_kwargs) -> Made:
+def conflicts_reviewed(opportunity, *, stage: str, by=None) -> ConflictsAssessment:
+    """The opportunity's conflicts assessment recorded at `stage`, as an officer would have
+    once everyone involved had declared (Procurement Act 2023, s.83)."""
+    return ConflictsAssessment.objects.create(
+        opportunity=opportunity,
+        stage=stage,
+        steps_taken="No one involved declared a conflict of interest.",
+        recorded_by=by,
+    )
+
+
+def agreement_made(
+    *, state: str = AgreementState.DRAFT, reviewed: bool = True, **assessed_kwargs
+) -> Made:
     """An approved award (the first bid of an assessed opportunity, £30,000, 36 months) and
     its agreement, put straight into `state`: issued agreements have version 1 kept;
-    accepted ones record who accepted (an organisation admin) and when."""
+    accepted ones record who accepted (an organisation admin) and when. A contract's
+    conflicts assessment is reviewed at the award unless `reviewed=False`."""
     assessed = assessed_opportunity(recommended=True, **assessed_kwargs)
+    if reviewed and assessed.opportunity.funding_type == "contract":
+        conflicts_reviewed(assessed.opportunity, stage="award", by=assessed.officer)
     awards = decisions_approve(assessed)
     agreement = agreement_create(decision=awards[0], created_by=assessed.officer)
     if state != AgreementState.DRAFT:
