@@ -46,6 +46,61 @@ def _words(count: int) -> str:
     return " ".join(["advice"] * count)
 
 
+def _fill_budget(page, lines: list[tuple[str, str]]) -> None:
+    """On the bid's budget page, one row for each (item, amount)."""
+    for index, (item, amount) in enumerate(lines):
+        page.locator(f"#id_lines-{index}-item").fill(item)
+        page.locator(f"#id_lines-{index}-amount").fill(amount)
+
+
+def _fill_targets(page, measure: str, values: list[str]) -> None:
+    """On the bid's targets page, the bid's target for `measure` in years 1, 2, 3…"""
+    for year, value in enumerate(values, start=1):
+        page.get_by_label(f"{measure}, year {year}: your target (people)").fill(value)
+
+
+def _confirm_partnership(page, axe, *, lead: str, partner: str) -> None:
+    """On the partnership's confirmation page, the partner's member confirms it."""
+    page.wait_for_url("**/partnerships/*/confirm/")
+    assert f"{lead} has named {partner} as a partner" in _main(page)
+    axe(page)
+    page.get_by_role("button", name="Confirm the partnership").click()
+    page.wait_for_url("**/partnerships/")
+    main = _main(page)
+    assert f"You have confirmed that {partner} is a partner" in main
+    assert "Confirmed" in main
+    axe(page)
+
+
+def _submit_bid(page, axe, *, bid, organisation: str, shown: tuple[str, ...]) -> BidSubmission:
+    """From the bid's page, the lead checks its answers (which show each of `shown`),
+    declares and submits, and reads the receipt; back on the bid, it is submitted."""
+    page.get_by_role("link", name="Submit your bid").click()
+    page.wait_for_url("**/actions/submit/")
+    main = _main(page)
+    assert "Check your bid before you submit it" in main
+    assert all(text in main for text in shown)
+    axe(page)
+    page.get_by_label(
+        f"I confirm that the information in this bid is correct and that I may submit it for "
+        f"{organisation}"
+    ).check()
+    page.get_by_role("button", name="Submit the bid").click()
+    page.wait_for_url(f"**/bids/{bid.pk}/receipts/1/")
+    submission = BidSubmission.objects.get(bid=bid)
+    panel = page.locator(".govuk-panel--confirmation").inner_text()
+    assert "Bid submitted" in panel and submission.receipt in panel
+    main = _main(page)
+    assert "This is version 1" in main and all(text in main for text in shown)
+    axe(page)
+    page.get_by_role("link", name="Go to your bid").click()
+    page.wait_for_url(re.compile(rf"/bids/{bid.pk}/(#\w*)?$"))
+    main = _main(page)
+    assert "Submitted" in main and submission.receipt in main
+    axe(page)
+    return submission
+
+
 @pytest.mark.django_db(transaction=True)
 def test_provider_registers_is_verified_asks_bids_with_a_partner_and_submits(
     browser, live_server, axe, tmp_path, settings, mailoutbox
@@ -200,10 +255,13 @@ def test_provider_registers_is_verified_asks_bids_with_a_partner_and_submits(
     # The budget breakdown adds up to the amount asked for.
     provider.get_by_role("link", name="Budget breakdown").click()
     provider.wait_for_url("**/budget/")
-    provider.locator("#id_lines-0-item").fill("Money adviser, 3 days a week for a year")
-    provider.locator("#id_lines-0-amount").fill("38000")
-    provider.locator("#id_lines-1-item").fill("Outreach sessions in Torrisholme")
-    provider.locator("#id_lines-1-amount").fill("7000")
+    _fill_budget(
+        provider,
+        [
+            ("Money adviser, 3 days a week for a year", "38000"),
+            ("Outreach sessions in Torrisholme", "7000"),
+        ],
+    )
     axe(provider)
     provider.get_by_role("button", name="Save budget").click()
     provider.wait_for_url(bid_page)
@@ -216,8 +274,7 @@ def test_provider_registers_is_verified_asks_bids_with_a_partner_and_submits(
     main = _main(provider)
     assert "People supported" in main and "200 people" in main
     axe(provider)
-    for year, value in ((1, "60"), (2, "120"), (3, "180")):
-        provider.get_by_label(f"People supported, year {year}: your target (people)").fill(value)
+    _fill_targets(provider, "People supported", ["60", "120", "180"])
     provider.get_by_role("button", name="Save targets").click()
     provider.wait_for_url(bid_page)
     main = _main(provider)
@@ -272,43 +329,14 @@ def test_provider_registers_is_verified_asks_bids_with_a_partner_and_submits(
     assert ORGANISATION in _main(partner)
     axe(partner)
     partner.get_by_role("link", name=re.compile(r"^Confirm")).click()
-    partner.wait_for_url("**/partnerships/*/confirm/")
-    assert f"{ORGANISATION} has named {PARTNER} as a partner" in _main(partner)
-    axe(partner)
-    partner.get_by_role("button", name="Confirm the partnership").click()
-    partner.wait_for_url("**/partnerships/")
-    main = _main(partner)
-    assert f"You have confirmed that {PARTNER} is a partner" in main
-    assert "Confirmed" in main
-    axe(partner)
+    _confirm_partnership(partner, axe, lead=ORGANISATION, partner=PARTNER)
 
     # The provider checks the bid and submits it.
     provider.goto(bid.get_absolute_url())
     assert "Waiting for 1 partner to confirm" not in _main(provider)
-    provider.get_by_role("link", name="Submit your bid").click()
-    provider.wait_for_url("**/actions/submit/")
-    main = _main(provider)
-    assert "Check your bid before you submit it" in main
-    assert "project-plan.pdf" in main and PARTNER in main
-    axe(provider)
-    provider.get_by_label(
-        f"I confirm that the information in this bid is correct and that I may submit it for "
-        f"{ORGANISATION}"
-    ).check()
-    provider.get_by_role("button", name="Submit the bid").click()
-    provider.wait_for_url(f"**/bids/{bid.pk}/receipts/1/")
-    submission = BidSubmission.objects.get()
-    panel = provider.locator(".govuk-panel--confirmation")
-    assert "Bid submitted" in panel.inner_text()
-    assert submission.receipt in panel.inner_text()
-    main = _main(provider)
-    assert "This is version 1" in main and "project-plan.pdf" in main and PARTNER in main
-    axe(provider)
-    provider.get_by_role("link", name="Go to your bid").click()
-    provider.wait_for_url(bid_page)
-    main = _main(provider)
-    assert "Submitted" in main and submission.receipt in main
-    axe(provider)
+    submission = _submit_bid(
+        provider, axe, bid=bid, organisation=ORGANISATION, shown=("project-plan.pdf", PARTNER)
+    )
 
     # What the council now holds.
     bid.refresh_from_db()

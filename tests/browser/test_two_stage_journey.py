@@ -2,8 +2,10 @@
 first, which says why it cannot apply, then corrected), sends an expression of interest
 before its deadline; after it, an officer declares no conflict, shortlists the organisation
 with reasons and sends the decisions; the provider reads why, starts the full bid from what
-it wrote, and finds a partner with the partner finder on the bid's partners step.
-axe-core clean on every page."""
+it wrote, and finds a partner with the partner finder on the bid's partners step. The
+partner's member confirms from the to-do on their own page; the provider does what the bid's
+task list says is still needed and submits before the deadline. The officer cannot read the
+sealed bid. axe-core clean on every page."""
 
 import datetime as dt
 import re
@@ -17,7 +19,15 @@ from procurement.models import Bid, ExpressionOfInterest
 from procurement.selectors.eligibility import eligibility_questions, eligibility_requirement_get
 from procurement.services.eligibility import eligibility_requirement_set
 from providers.models import PartnerProfile
-from tests.browser.test_bid_journey import _main, _new_page, _sign_in
+from tests.browser.test_bid_journey import (
+    _confirm_partnership,
+    _fill_budget,
+    _fill_targets,
+    _main,
+    _new_page,
+    _sign_in,
+    _submit_bid,
+)
 from tests.factories import OrganisationFactory, UserFactory
 from tests.procurement.factories_expressions import two_stage_opportunity
 from tests.procurement.factories_opportunities import published_specification
@@ -27,6 +37,8 @@ SUMMARY = "Money advice at the Bare Lane library every Tuesday, and home visits 
 REASONS = "Reaches the wards with the most debt and works with the credit union."
 PARTNER = "Heysham Befriending Network"
 PARTNER_ROLE = "Home visits to carers in Heysham; receives £6,000"
+TITLE = "Money advice for carers in Bare and Heysham"
+DELIVERY = "Two advisers, trained by the credit union, run the sessions from January."
 
 
 @pytest.mark.django_db(transaction=True)
@@ -171,3 +183,74 @@ def test_provider_expresses_interest_is_shortlisted_and_bids(browser, live_serve
     provider.goto(bid.get_absolute_url())
     assert "Waiting for 1 partner to confirm" in _main(provider)
     axe(provider)
+
+    # The partner's member signs in the next morning; their first page asks them to confirm.
+    clock.shift(dt.timedelta(days=1))
+    partner_page = _sign_in(_new_page(browser, live_server), ali.email)
+    partner_page.wait_for_url("**/organisations/")
+    assert f"Confirm {PARTNER} is a partner in {ORGANISATION}’s bid" in _main(partner_page)
+    axe(partner_page)
+    partner_page.get_by_role("link", name=re.compile(r"^Confirm the partnership")).click()
+    _confirm_partnership(partner_page, axe, lead=ORGANISATION, partner=PARTNER)
+
+    # The provider follows what the task list says is still needed, one link at a time.
+    provider.reload()
+    main = _main(provider)
+    assert "1 partner confirmed" in main and "Still needed" in main
+    axe(provider)
+    bid_page = re.compile(rf"/bids/{bid.pk}/(#\w*)?$")
+    provider.get_by_role("link", name="Enter the project title").click()
+    provider.wait_for_url("**/edit/#id_title")
+    axe(provider)
+    provider.get_by_label("Project title").fill(TITLE)
+    provider.get_by_role("button", name="Save draft").click()
+    provider.wait_for_url(bid_page)
+    main = _main(provider)
+    assert "Your draft has been saved" in main and "Enter the project title" not in main
+    axe(provider)
+    provider.get_by_role("link", name="Answer question 2").click()
+    second = opportunity.questions.order_by("order")[1]
+    provider.wait_for_url(f"**/edit/#id_answer_{second.pk}")
+    provider.locator(f"#id_answer_{second.pk}").fill(DELIVERY)
+    provider.get_by_role("button", name="Save draft").click()
+    provider.wait_for_url(bid_page)
+    assert "Answer question 2" not in _main(provider)
+    axe(provider)
+    provider.get_by_role("link", name="Enter your targets for People supported").click()
+    provider.wait_for_url("**/targets/")
+    axe(provider)
+    _fill_targets(provider, "People supported", ["50", "100", "150"])
+    provider.get_by_role("button", name="Save targets").click()
+    provider.wait_for_url(bid_page)
+    main = _main(provider)
+    assert "Targets saved" in main and "Still needed" not in main
+    axe(provider)
+
+    # The budget is not required to submit, but the task list shows it not started.
+    provider.get_by_role("link", name="Budget breakdown").click()
+    provider.wait_for_url("**/budget/")
+    _fill_budget(
+        provider,
+        [("Two money advisers, part time", "32000"), ("Home visits to carers", "6000")],
+    )
+    axe(provider)
+    provider.get_by_role("button", name="Save budget").click()
+    provider.wait_for_url(bid_page)
+    assert "Total £38,000" in _main(provider)
+    axe(provider)
+
+    # It submits before the deadline and reads its receipt.
+    submission = _submit_bid(
+        provider, axe, bid=bid, organisation=ORGANISATION, shown=(TITLE, PARTNER)
+    )
+    bid.refresh_from_db()
+    assert bid.state == "submitted" and bid.submitted_at < opportunity.closes_at
+    assert submission.content["title"] == TITLE
+    assert submission.content["answers"][1]["text"] == DELIVERY
+
+    # Sealed: before the deadline the officer sees that a bid came in, and nothing of it.
+    staff.goto(f"/staff/opportunities/{opportunity.pk}/bids/")
+    main = _main(staff)
+    assert "1 bid received. Bids are sealed until" in main
+    assert ORGANISATION not in main and TITLE not in main and DELIVERY not in main
+    axe(staff)
