@@ -18,7 +18,8 @@ Two sources, read together on the administrators' page /staff/audit/:
 
 Sealed bids: a bid's history is stored from its first save, but every reader of it goes
 through `procurement.selectors.bids.bids_readable_by`, so nothing of a bid (not even that
-it changed) is listed before its deadline has passed and it stands submitted. The list
+it changed) is listed before its deadline has passed and it stands submitted. An expression
+of interest's history likewise goes through `expressions_readable_by`. The list
 never shows a field's value, so no answer text is in it.
 
 Nothing in the portal changes or deletes the trail: `AuditEvent` refuses updates and
@@ -212,6 +213,15 @@ HISTORY_MODELS: tuple[tuple[str, dict], ...] = (
     ("procurement.AgreementTarget", {}),
     ("procurement.PaymentInstalment", {}),
     ("procurement.Variation", {}),
+    # The Procurement Act 2023's records, two-stage opportunities and eligibility.
+    ("procurement.ProcurementNotice", {}),
+    ("procurement.OfficerDeclaration", {}),
+    ("procurement.ConflictsAssessment", {}),
+    ("procurement.ExpressionStage", {}),
+    ("procurement.ExpressionOfInterest", {}),
+    ("procurement.ShortlistDeclaration", {}),
+    ("procurement.EligibilityRequirement", {}),
+    ("providers.PartnerProfile", {}),
     ("monitoring.MonitoringReturn", {}),
     ("monitoring.ReturnActual", {}),
     ("monitoring.ReturnReview", {}),
@@ -232,6 +242,9 @@ SEALED_BID_PATHS: dict[str, str] = {
     "procurement.score": "assignment__bid_id",
     "procurement.moderatedscore": "bid_id",
 }
+
+# Models whose rows are an expression of interest's content, and the path to its id.
+SEALED_EXPRESSION_PATHS: dict[str, str] = {"procurement.expressionofinterest": "id"}
 
 
 def history_register() -> None:
@@ -467,6 +480,17 @@ def _history_part(label: str, history_model, *, viewer, filters: AuditFilters):
         # Sealed bids: only what the viewer may read, and so nothing before the deadline.
         rows = rows.filter(
             **{f"{SEALED_BID_PATHS[label]}__in": bids_readable_by(user=viewer).values("pk")}
+        )
+    elif label in SEALED_EXPRESSION_PATHS:
+        # Sealed expressions of interest likewise, until the expressions' deadline.
+        from procurement.selectors.expressions import expressions_readable_by
+
+        rows = rows.filter(
+            **{
+                f"{SEALED_EXPRESSION_PATHS[label]}__in": expressions_readable_by(
+                    user=viewer
+                ).values("pk")
+            }
         )
     if filters.person:
         rows = rows.filter(history_user__email__icontains=filters.person)

@@ -1,8 +1,11 @@
 """Procurement in the admin: opportunities with their questions and documents,
-clarification questions, bids (read-only, sealed until the deadline), the score
-descriptors (reference data), and read-only views of the panel's declarations, decisions
-and agreements. Everyday work happens in the portal's own pages, which keep the records'
-rules (who may score, approve, accept); the admin never changes them.
+clarification questions, bids and expressions of interest (read-only, sealed until their
+deadline), the score descriptors (reference data), and read-only views of the panel's
+declarations, decisions and agreements, and of the Procurement Act 2023's records (the
+notices, the conflicts assessment and the officers' declarations, the shortlist's
+declarations, eligibility and alerts). Everyday work happens in the portal's own pages,
+which keep the records' rules (who may score, approve, accept); the admin never changes
+them.
 
 Bids are sealed until the deadline for everyone, a superuser too, and the admin answers
 from URLs as well as pages: `?amount_requested__gt=1000` is a question about a bid. So
@@ -17,6 +20,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models, router
 from django.db.models.constants import LOOKUP_SEP
 from django.http import Http404
+from django.utils import timezone
 
 from procurement.models import (
     Agreement,
@@ -31,19 +35,28 @@ from procurement.models import (
     BudgetLine,
     Clarification,
     ConflictDeclaration,
+    ConflictsAssessment,
     ConsortiumPartner,
+    EligibilityCheck,
+    EligibilityRequirement,
     ExpressionOfInterest,
     ExpressionStage,
     ModeratedScore,
     Opportunity,
+    OpportunityAlert,
+    OpportunityAlertSent,
     OpportunityDocument,
+    ProcurementNotice,
     Question,
     Score,
     ScoreDescriptor,
+    ShortlistDeclaration,
     Variation,
 )
-from procurement.rules import view_bid_content
+from procurement.models.conflicts_assessment import OfficerDeclaration
+from procurement.rules import view_bid_content, view_expression_content
 from procurement.selectors.bids import bids_readable_by
+from procurement.selectors.expressions import expressions_readable_by
 
 # --- Sealed bids ----------------------------------------------------------------------------
 
@@ -61,8 +74,8 @@ BID_CONTENT_MODELS: frozenset[type[models.Model]] = frozenset(
         Assignment,
         Score,
         ModeratedScore,
-        # What an organisation wrote in its expression of interest: it has no admin page of
-        # its own, and no lookup reaches it from another.
+        # What an organisation wrote in its expression of interest: its own admin page holds
+        # only those the person may read, and no lookup reaches it from another.
         ExpressionOfInterest,
     }
 )
@@ -235,8 +248,46 @@ class BidAttachmentInline(_ReadOnlyInline):
     readonly_fields = fields
 
 
+class _SealedUntilDeadlineAdmin(admin.ModelAdmin):
+    """Read-only, and only the rows the person may read (`readable_by(user=...)`): a sealed
+    row is not in the queryset, so no list, search, count or history says anything of it,
+    and its pages answer 404. The URL may filter only on `allowed_lookups`, by primary key
+    past the first field."""
+
+    actions = None
+    allowed_lookups: frozenset[str] = frozenset()
+
+    def readable_by(self, *, user):
+        raise NotImplementedError
+
+    def get_queryset(self, request):
+        readable = self.readable_by(user=request.user).values("pk")
+        return super().get_queryset(request).filter(pk__in=readable)
+
+    def lookup_allowed(self, lookup, value, request=None) -> bool:
+        fields = lookup_fields(self.model, lookup)
+        if not fields or fields[0].name not in self.allowed_lookups:
+            return False
+        # Past the first field, only the related object's primary key: `opportunity__id`.
+        return all(getattr(field, "primary_key", False) for field in fields[1:])
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        # A sealed row is not in the queryset: its change, history and delete pages answer
+        # as for one that does not exist, 404, without a message naming the id.
+        raise Http404("Not found")
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(Bid)
-class BidAdmin(admin.ModelAdmin):
+class BidAdmin(_SealedUntilDeadlineAdmin):
     """Bids, read-only, and only those the person may read: until an opportunity's deadline
     its bids are not here at all, for anyone (a superuser too), so no list, filter, search,
     ordering, count or history can say anything about them; after it, the bids received.
@@ -269,40 +320,16 @@ class BidAdmin(admin.ModelAdmin):
     readonly_fields = fields
     inlines = [BidAnswerInline, BudgetLineInline, ConsortiumPartnerInline, BidAttachmentInline]
 
+    def readable_by(self, *, user):
+        return bids_readable_by(user=user)
+
     def get_queryset(self, request):
-        readable = bids_readable_by(user=request.user).values("pk")
-        return (
-            super()
-            .get_queryset(request)
-            .filter(pk__in=readable)
-            .select_related("organisation", "opportunity")
-        )
-
-    def lookup_allowed(self, lookup, value, request=None) -> bool:
-        fields = lookup_fields(self.model, lookup)
-        if not fields or fields[0].name not in self.allowed_lookups:
-            return False
-        # Past the first field, only the related object's primary key: `opportunity__id`.
-        return all(field.primary_key for field in fields[1:])
-
-    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
-        # A sealed bid is not in the queryset: its change, history and delete pages answer
-        # as for a bid that does not exist, 404, without a message naming the id.
-        raise Http404("No such bid")
+        return super().get_queryset(request).select_related("organisation", "opportunity")
 
     def has_view_permission(self, request, obj=None) -> bool:
         if obj is not None and not view_bid_content.test(request.user, obj):
             return False
         return super().has_view_permission(request, obj)
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 # --- Assessment, decisions and agreements ---------------------------------------------------
@@ -377,7 +404,7 @@ class VariationAdmin(_ReadOnlyAdmin):
 class ExpressionStageAdmin(_ReadOnlyAdmin):
     """The expression of interest stage of two-stage opportunities: its deadline, when the
     shortlisting decisions were sent, and how many expressions were received — never what
-    they say or who sent them (expressions of interest have no admin page)."""
+    they say or who sent them (the expressions' own admin page holds none before then)."""
 
     list_display = ["opportunity", "closes_at", "received", "decisions_sent_at"]
     fields = ["opportunity", "closes_at", "received", "decisions_sent_at", "decisions_sent_by"]
@@ -397,3 +424,175 @@ class ExpressionStageAdmin(_ReadOnlyAdmin):
     @admin.display(description="expressions of interest received")
     def received(self, obj: ExpressionStage) -> int:
         return obj.received_count
+
+
+@admin.register(ExpressionOfInterest)
+class ExpressionOfInterestAdmin(_SealedUntilDeadlineAdmin):
+    """Expressions of interest, read-only, and only those the person may read
+    (`procurement.view_expression_content`, as `expressions_readable_by`): before the
+    expressions' deadline none, for anyone at the council (a superuser too); after it, those
+    received from organisations the person has declared no conflict with."""
+
+    list_display = ["reference", "organisation", "opportunity", "state", "submitted_at"]
+    list_filter = ["state"]
+    sortable_by = ["reference", "organisation", "opportunity", "state"]
+    search_fields = ["reference", "organisation__name", "opportunity__reference"]
+    list_select_related = ["organisation", "opportunity"]
+    ordering = ["-created_at"]
+    allowed_lookups = frozenset({"state", "opportunity", "organisation"})
+    fields = [
+        "reference",
+        "opportunity",
+        "organisation",
+        "state",
+        "summary",
+        "amount_estimate",
+        "partners",
+        "submitted_at",
+        "reason",
+        "decided_by",
+        "decided_at",
+    ]
+    readonly_fields = fields
+
+    def readable_by(self, *, user):
+        return expressions_readable_by(user=user)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        if obj is not None and not view_expression_content.test(request.user, obj):
+            return False
+        return super().has_view_permission(request, obj)
+
+
+@admin.register(EligibilityCheck)
+class EligibilityCheckAdmin(_SealedUntilDeadlineAdmin):
+    """Organisations' eligibility checks, read-only, only once the opportunity's bidding
+    has closed: before then, which organisations are thinking of bidding is not told."""
+
+    list_display = ["organisation", "opportunity", "passed", "checked_at"]
+    list_filter = ["passed"]
+    sortable_by = ["organisation", "opportunity", "passed", "checked_at"]
+    search_fields = ["organisation__name", "opportunity__reference"]
+    list_select_related = ["organisation", "opportunity"]
+    allowed_lookups = frozenset({"passed", "opportunity", "organisation"})
+    fields = ["opportunity", "organisation", "answers", "passed", "reasons", "checked_at"]
+    readonly_fields = fields
+
+    def readable_by(self, *, user):
+        return EligibilityCheck.objects.filter(opportunity__closes_at__lte=timezone.now())
+
+
+@admin.register(ProcurementNotice)
+class ProcurementNoticeAdmin(_ReadOnlyAdmin):
+    """The notices recorded as published on the Central Digital Platform: kept as they
+    were recorded (the contract award notice started the standstill period)."""
+
+    list_display = ["identifier", "kind", "opportunity", "agreement", "published_on"]
+    list_filter = ["kind"]
+    search_fields = ["identifier", "opportunity__reference"]
+    list_select_related = ["opportunity", "agreement"]
+    fields = [
+        "opportunity",
+        "kind",
+        "identifier",
+        "published_on",
+        "agreement",
+        "recorded_by",
+        "recorded_at",
+    ]
+    readonly_fields = fields
+
+
+@admin.register(ConflictsAssessment)
+class ConflictsAssessmentAdmin(_ReadOnlyAdmin):
+    """The conflicts assessment of each opportunity at each stage (Procurement Act 2023,
+    s.83): kept as recorded."""
+
+    list_display = ["opportunity", "stage", "recorded_by", "recorded_at"]
+    list_filter = ["stage"]
+    search_fields = ["opportunity__reference", "opportunity__title"]
+    list_select_related = ["opportunity", "recorded_by"]
+    fields = ["opportunity", "stage", "steps_taken", "declared", "recorded_by", "recorded_at"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("people")
+
+    @admin.display(description="who was involved and declared")
+    def declared(self, obj: ConflictsAssessment) -> str:
+        return ", ".join(person.get_full_name() for person in obj.people.all())
+
+
+@admin.register(OfficerDeclaration)
+class OfficerDeclarationAdmin(_ReadOnlyAdmin):
+    """Officers' and approvers' declarations of interests in an opportunity: never changed
+    (a later one is added beside it)."""
+
+    list_display = ["user", "opportunity", "stage", "has_conflict", "declared_at"]
+    list_filter = ["stage", "has_conflict"]
+    search_fields = ["user__email", "opportunity__reference"]
+    list_select_related = ["user", "opportunity"]
+    fields = ["opportunity", "user", "stage", "has_conflict", "description", "declared_at"]
+    readonly_fields = fields
+
+
+@admin.register(ShortlistDeclaration)
+class ShortlistDeclarationAdmin(_ReadOnlyAdmin):
+    """Officers' declarations about the organisations that expressed interest, made after
+    the expressions' deadline (so naming them seals nothing)."""
+
+    list_display = ["user", "organisation", "stage", "has_conflict", "kind", "declared_at"]
+    list_filter = ["has_conflict", "kind"]
+    search_fields = ["user__email", "organisation__name"]
+    list_select_related = ["user", "organisation", "stage__opportunity"]
+    fields = ["stage", "user", "organisation", "has_conflict", "kind", "description", "declared_at"]
+    readonly_fields = fields
+
+
+@admin.register(EligibilityRequirement)
+class EligibilityRequirementAdmin(_ReadOnlyAdmin):
+    """What each opportunity asks in its eligibility check: set on the opportunity's own
+    page, which keeps it as bidders were told."""
+
+    list_display = ["opportunity", "registered_number_required", "updated_at"]
+    list_select_related = ["opportunity"]
+    fields = [
+        "opportunity",
+        "legal_forms",
+        "areas",
+        "income_bands",
+        "registered_number_required",
+        "updated_by",
+        "updated_at",
+    ]
+    readonly_fields = fields
+
+
+@admin.register(OpportunityAlert)
+class OpportunityAlertAdmin(SealedBidsGuardMixin, admin.ModelAdmin):
+    """People's alerts of new opportunities. Administrators may end one (delete) for a
+    person who asks; what it matches is the person's own choice, changed on their page."""
+
+    list_display = ["user", "created_at", "updated_at"]
+    search_fields = ["user__email"]
+    list_select_related = ["user"]
+    fields = ["user", "sectors", "priorities", "areas", "created_at", "updated_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(OpportunityAlertSent)
+class OpportunityAlertSentAdmin(_ReadOnlyAdmin):
+    """Who has been told of which opportunity: the record that each person hears of each
+    opportunity once."""
+
+    list_display = ["user", "opportunity", "sent_at"]
+    search_fields = ["user__email", "opportunity__reference"]
+    list_select_related = ["user", "opportunity"]
+    fields = ["opportunity", "user", "sent_at"]
+    readonly_fields = fields

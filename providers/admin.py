@@ -3,7 +3,14 @@
 from django.contrib import admin
 
 from procurement.admin import SealedBidsGuardMixin
-from providers.models import ComplianceDocument, Invitation, JoinRequest, Membership, Organisation
+from providers.models import (
+    ComplianceDocument,
+    Invitation,
+    JoinRequest,
+    Membership,
+    Organisation,
+    PartnerProfile,
+)
 
 
 class MembershipInline(admin.TabularInline):
@@ -34,7 +41,7 @@ class OrganisationAdmin(SealedBidsGuardMixin, admin.ModelAdmin):
 
     list_display = ["name", "org_id", "legal_form", "sector", "verification_status", "created_at"]
     list_filter = ["verification_status", "sector", "legal_form", "income_band"]
-    search_fields = ["name", "org_id", "charity_number", "company_number", "postcode"]
+    search_fields = ["name", "org_id", "charity_number", "company_number", "ppon", "postcode"]
     filter_horizontal = ["wards_served"]
     readonly_fields = ["verified_at", "verified_by", "created_at", "updated_at"]
     inlines = [MembershipInline, ComplianceDocumentInline]
@@ -63,3 +70,23 @@ class JoinRequestAdmin(admin.ModelAdmin):
     search_fields = ["user__email", "organisation__name"]
     raw_id_fields = ["organisation", "user", "decided_by"]
     readonly_fields = ["created_at", "decided_at"]
+
+
+@admin.register(PartnerProfile)
+class PartnerProfileAdmin(SealedBidsGuardMixin, admin.ModelAdmin):
+    """Organisations' offers to be found for consortium bids (the partner finder). An
+    administrator may stop one being found (`findable`), for an organisation that asks;
+    what it offers is the organisation's own words, changed on its page."""
+
+    list_display = ["organisation", "findable", "updated_at"]
+    list_filter = ["findable"]
+    search_fields = ["organisation__name", "offer"]
+    list_select_related = ["organisation"]
+    fields = ["organisation", "findable", "offer", "areas", "updated_by", "updated_at"]
+    readonly_fields = ["organisation", "offer", "areas", "updated_by", "updated_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from core.models import User
 from core.templatetags.portal import govuk_datetime
+from procurement import rules as procurement_rules
 from procurement.models import (
     ExpressionOfInterest,
     ExpressionStage,
@@ -179,3 +180,30 @@ def expressions_decided(*, stage: ExpressionStage):
         .select_related("organisation", "opportunity")
         .order_by("pk")
     )
+
+
+def expressions_readable_by(*, user: User):
+    """The expressions of interest whose content the person may read: the rule
+    `procurement.view_expression_content` as one query, for lists that must never hold a
+    sealed one (the Django admin's). Members of the organisation, always; officers and
+    administrators, those received once the expressions' deadline has passed, for
+    organisations they have declared no conflict with. Keep it in step with the rule in
+    procurement/rules.py."""
+    from providers.models import Membership
+
+    if not user.is_authenticated:
+        return ExpressionOfInterest.objects.none()
+    members = Membership.objects.filter(organisation=OuterRef("organisation"), user=user)
+    readable = Q(Exists(members))
+    if procurement_rules.shortlists.test(user):
+        declared = ShortlistDeclaration.objects.filter(
+            stage__opportunity=OuterRef("opportunity"),
+            organisation=OuterRef("organisation"),
+            user=user,
+            has_conflict=False,
+        )
+        readable |= Q(
+            opportunity__expression_stage__closes_at__lte=timezone.now(),
+            state__in=RECEIVED_STATES,
+        ) & Q(Exists(declared))
+    return ExpressionOfInterest.objects.filter(readable)

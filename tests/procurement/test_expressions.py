@@ -227,14 +227,59 @@ def test_the_admin_shows_nothing_of_an_expression_before_or_after_the_deadline(
         for expression in expressions:
             assert expression.organisation.name not in page
             assert SUMMARY not in page
-        # Expressions of interest have no admin page; no other admin filters through them.
-        assert client.get("/admin/procurement/expressionofinterest/").status_code == 404
+        # The expressions' own admin page holds none the superuser has not declared no
+        # conflict with; no other admin filters through them.
+        own = client.get("/admin/procurement/expressionofinterest/")
+        assert own.status_code == 200
+        for expression in expressions:
+            assert expression.reference not in unescape(own.content.decode())
+        change = reverse("admin:procurement_expressionofinterest_change", args=[expressions[0].pk])
+        assert client.get(change).status_code == 404
         organisations = reverse("admin:providers_organisation_changelist")
         response = client.get(organisations, {"expressions_of_interest__isnull": "False"})
         assert response.status_code in (302, 400)
         stage = reverse("admin:procurement_expressionstage_change", args=[opportunity.pk])
         assert SUMMARY not in unescape(client.get(stage).content.decode())
         after_eoi_deadline(clock, opportunity)
+
+
+@pytest.mark.parametrize("declared", [False, True])
+def test_the_expressions_admin_holds_only_those_read_after_the_deadline_and_declaring(
+    client, received, clock, declared
+):
+    """An administrator finds an expression of interest in the admin only as the portal
+    lets them read it: after the deadline, once they have declared no conflict with the
+    organisation; never before the deadline, whatever the URL asks."""
+    opportunity, expressions = received
+    administrator = staff(Role.ADMINISTRATOR)
+    client.force_login(administrator)
+    changelist = reverse("admin:procurement_expressionofinterest_changelist")
+    first = reverse("admin:procurement_expressionofinterest_change", args=[expressions[0].pk])
+
+    for query in ({}, {"q": "Riverside"}, {"summary__icontains": "Lanternfish"}):
+        page = unescape(client.get(changelist, query).content.decode())
+        for expression in expressions:
+            assert expression.reference not in page
+            assert expression.organisation.name not in page
+        assert SUMMARY not in page
+    assert client.get(first).status_code == 404
+
+    after_eoi_deadline(clock, opportunity)
+    if declared:
+        declare(
+            opportunity.expression_stage, administrator, conflicted=[expressions[2].organisation]
+        )
+    page = unescape(client.get(changelist).content.decode())
+    response = client.get(first)
+
+    if declared:
+        assert expressions[0].reference in page and expressions[1].reference in page
+        assert expressions[2].reference not in page  # a conflict declared: never read
+        assert response.status_code == 200
+        assert SUMMARY in unescape(response.content.decode())
+    else:
+        assert not any(expression.reference in page for expression in expressions)
+        assert response.status_code == 404
 
 
 def test_a_superuser_cannot_read_an_expression_before_the_deadline(client, received):
