@@ -15,7 +15,10 @@ transition's own confirmation page are `custom["explanation"]`; docstrings are f
 of the code.
 """
 
-from collections.abc import Callable, Iterable
+import functools
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -125,6 +128,42 @@ class ConditionWords:
     link_permission: str = ""
 
 
+#: While a page is read (`conditions_evaluated_once`): each condition's answer for each record,
+#: by (condition, model, pk). None the rest of the time, when every call asks afresh.
+_answers: ContextVar[dict | None] = ContextVar("transition_condition_answers", default=None)
+
+
+@contextmanager
+def conditions_evaluated_once() -> Iterator[None]:
+    """Within it, each condition of each saved record is evaluated once and its answer
+    reused: for a page that shows a record's checklist ("Still needed") and its buttons,
+    which ask the same conditions. Only around reads: nothing that changes a record may run
+    inside it, since the answers would not follow the change."""
+    token = _answers.set({})
+    try:
+        yield
+    finally:
+        _answers.reset(token)
+
+
+def answered_once(function):
+    """A function of a record (a condition, or what several conditions' words ask), answering
+    from `conditions_evaluated_once` when inside it and afresh otherwise. Called with more
+    than the record (a permission: the record and a person), it is always asked afresh."""
+
+    @functools.wraps(function)
+    def answered(instance, *args, **kwargs):
+        answers = _answers.get()
+        if answers is None or args or kwargs or instance.pk is None:
+            return function(instance, *args, **kwargs)
+        key = (function, type(instance), instance.pk)
+        if key not in answers:
+            answers[key] = function(instance)
+        return answers[key]
+
+    return answered
+
+
 def condition(
     label: Words,
     *,
@@ -146,6 +185,7 @@ def condition(
     """
 
     def decorate(function):
+        function = answered_once(function)
         function.condition_words = ConditionWords(
             label=label, needed=needed, link=link, link_permission=link_permission
         )

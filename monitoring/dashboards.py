@@ -532,15 +532,25 @@ def _payment_sums(filters: PortfolioFilters) -> dict:
     )
 
 
-def portfolio_get(*, filters: PortfolioFilters) -> Portfolio:
+def portfolio_get(
+    *,
+    filters: PortfolioFilters,
+    sectors: list[Sector] | None = None,
+    priorities: list[CorporatePriority] | None = None,
+) -> Portfolio:
     """Everything on the officers' portfolio for these filters, in a fixed number of
-    queries."""
-    sectors = [filters.sector] if filters.sector else list(Sector.objects.order_by("order"))
-    priorities = (
-        [filters.priority]
-        if filters.priority
-        else list(CorporatePriority.objects.filter(commissions__isnull=False).distinct())
-    )
+    queries. `sectors` and `priorities` (each marked `in_use` when a commission serves it)
+    when the page has read them already for its filters."""
+    if filters.sector:
+        sectors = [filters.sector]
+    elif sectors is None:
+        sectors = list(Sector.objects.order_by("order"))
+    if filters.priority:
+        priorities = [filters.priority]
+    elif priorities is None:
+        priorities = list(CorporatePriority.objects.filter(commissions__isnull=False).distinct())
+    else:
+        priorities = [priority for priority in priorities if priority.in_use]
     returns = _return_counts(filters)
     payments = _payment_sums(filters)
     return Portfolio(
@@ -833,22 +843,26 @@ class ProviderHome:
     agreements_total: int
     returns_to_do: list[ReturnToDo]
     returns_total: int
+    #: The returns owed next for the to-do list, which lists more than this page's panel.
+    returns_due: list[ReturnToDo]
     feedback: list[Bid]
     notifications: list
     notifications_unread: int
 
 
-def provider_home_get(*, user, limit: int = 5) -> ProviderHome:
+def provider_home_get(*, user, limit: int = 5, returns_due_limit: int = 10) -> ProviderHome:
     """The person's organisations' latest agreements, the returns they owe next with what to
-    do, the feedback on their decided bids and their latest notifications: a fixed number
-    of queries."""
+    do (`limit` for the panel, `returns_due_limit` for the to-do list, found once), the
+    feedback on their decided bids and their latest notifications: a fixed number of
+    queries."""
     agreements = provider_agreements(user=user)
-    returns, returns_total = provider_returns_to_do(user=user, limit=limit)
+    returns, returns_total = provider_returns_to_do(user=user, limit=max(limit, returns_due_limit))
     return ProviderHome(
         agreements=list(agreements[:limit]),
         agreements_total=agreements.count(),
-        returns_to_do=returns,
+        returns_to_do=returns[:limit],
         returns_total=returns_total,
+        returns_due=returns[:returns_due_limit],
         feedback=list(provider_feedback(user=user, limit=limit)),
         notifications=list(notifications_for_user(user=user)[:3]),
         notifications_unread=notifications_unread_count(user=user),

@@ -286,7 +286,10 @@ def commission_cycle_chain(*, commission) -> list:
 
 
 def commission_carried_from(*, commission) -> CycleCarryForward | None:
-    """What was carried into this commission from the cycle before, if anything."""
+    """What was carried into this commission from the cycle before, if anything (nothing
+    when it was not opened from one: the carry-forward is made with its `previous_cycle`)."""
+    if commission.previous_cycle_id is None:
+        return None
     return (
         CycleCarryForward.objects.filter(commission=commission)
         .select_related("previous", "evaluation")

@@ -2,8 +2,9 @@
 agreements list adds the RAG status, the returns list what to show."""
 
 from django import forms
+from django.db.models import Exists, OuterRef
 
-from commissioning.models import Area, CorporatePriority, Sector
+from commissioning.models import Area, Commission, CorporatePriority, Sector
 from monitoring.dashboards import (
     NOT_RATED,
     PortfolioFilters,
@@ -30,7 +31,14 @@ class PortfolioFilterForm(forms.Form):
         required=False, queryset=Sector.objects.order_by("order", "name"), empty_label="All"
     )
     priority = forms.ModelChoiceField(
-        required=False, queryset=CorporatePriority.objects.all(), empty_label="All"
+        required=False,
+        queryset=CorporatePriority.objects.annotate(
+            # Whether any commission serves it: the portfolio has a row for each that does.
+            in_use=Exists(
+                Commission.priorities.through.objects.filter(corporatepriority=OuterRef("pk"))
+            )
+        ),
+        empty_label="All",
     )
     area = AreaFilterField(
         label="Area or ward",
@@ -48,6 +56,20 @@ class PortfolioFilterForm(forms.Form):
         self.fields["year"].choices = [("", "All")] + [
             (year, financial_year_label(year)) for year in financial_years_offered()
         ]
+
+    def options_read_once(self) -> tuple[list[Sector], list[CorporatePriority]]:
+        """The sectors and priorities offered, read once: the selects list these, and the
+        portfolio has a row for each (the priorities marked `in_use`)."""
+        lists = []
+        for name in ("sector", "priority"):
+            field = self.fields[name]
+            offered = list(field.queryset)
+            field.choices = [("", field.empty_label)] + [
+                (choice.pk, field.label_from_instance(choice)) for choice in offered
+            ]
+            lists.append(offered)
+        sectors, priorities = lists
+        return sectors, priorities
 
     def filters(self) -> PortfolioFilters:
         """The filters that were given and are valid."""

@@ -62,9 +62,12 @@ class PortfolioView(ReadsMonitoringMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         filters = self.filters
+        sectors, priorities = self.filter_form.options_read_once()
         return super().get_context_data(
             form=self.filter_form,
-            portfolio=dashboards.portfolio_get(filters=filters),
+            portfolio=dashboards.portfolio_get(
+                filters=filters, sectors=sectors, priorities=priorities
+            ),
             filters=filters,
             **kwargs,
         )

@@ -132,8 +132,9 @@ def _agreements_to_accept(user, limit) -> list[ToDo]:
     ]
 
 
-def _returns_due(user, limit) -> list[ToDo]:
-    rows, _ = provider_returns_to_do(user=user, limit=limit)
+def _returns_due(user, limit, rows) -> list[ToDo]:
+    if rows is None:
+        rows, _ = provider_returns_to_do(user=user, limit=limit)
     return [
         ToDo(
             kind="return",
@@ -178,9 +179,10 @@ def _documents_expiring(user, today, limit) -> list[ToDo]:
     ]
 
 
-def provider_todos_get(*, user, limit: int = 10) -> list[ToDo]:
+def provider_todos_get(*, user, limit: int = 10, returns_due=None) -> list[ToDo]:
     """Everything the person's organisations have to do next: at most `limit` of each kind,
-    the urgent first (in each kind's own order)."""
+    the urgent first (in each kind's own order). `returns_due`: the returns owed next when
+    the page has found them already (`ProviderHome.returns_due`), so not found twice."""
     if not user.is_authenticated:
         return []
     now = timezone.now()
@@ -189,7 +191,7 @@ def provider_todos_get(*, user, limit: int = 10) -> list[ToDo]:
         _bids_to_finish(user, now, limit)
         + _partners_to_confirm(user, now, limit)
         + _agreements_to_accept(user, limit)
-        + _returns_due(user, limit)
+        + _returns_due(user, limit, returns_due)
         + _documents_expiring(user, today, limit)
         + _questions_answered(user, now, limit)
     )

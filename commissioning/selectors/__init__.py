@@ -7,6 +7,7 @@ from .commissions import (
     commission_detail_get,
     commission_next_steps,
     commission_stage_counts,
+    commission_steps_and_actions,
     commission_timeline,
     commissions_list,
 )
@@ -28,6 +29,7 @@ __all__ = [
     "commission_detail_get",
     "commission_next_steps",
     "commission_stage_counts",
+    "commission_steps_and_actions",
     "commission_timeline",
     "commissions_list",
     "cycle_stages_list",

@@ -18,6 +18,7 @@ from commissioning.models.commission import STATES_OF_STAGE
 from core.transitions import (
     Action,
     ChecklistItem,
+    conditions_evaluated_once,
     transition_actions_for,
     transition_checklist,
 )
@@ -154,6 +155,23 @@ def commission_actions_for(*, commission: Commission, user) -> list[Action]:
     return transition_actions_for(instance=commission, user=user)
 
 
+def commission_steps_and_actions(
+    *, commission: Commission, user
+) -> tuple[list[NextStep], list[Action]]:
+    """The next steps with what each still needs, and this person's buttons: both ask the
+    same conditions, each answered once."""
+    with conditions_evaluated_once():
+        return (
+            commission_next_steps(commission=commission),
+            commission_actions_for(commission=commission, user=user),
+        )
+
+
 def commission_timeline(*, commission: Commission) -> QuerySet[StateLog]:
-    """Every transition: who, when, from, to and why, oldest first."""
-    return StateLog.objects.for_(commission).select_related("by").order_by("timestamp", "pk")
+    """Every transition: who, when, from, to and why, oldest first (each entry names its
+    states through its content type, fetched with it)."""
+    return (
+        StateLog.objects.for_(commission)
+        .select_related("by", "content_type")
+        .order_by("timestamp", "pk")
+    )

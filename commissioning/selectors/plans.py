@@ -297,4 +297,6 @@ def plan_actions_for(*, plan: CommissioningPlan, user) -> list[Action]:
 
 def plan_timeline(*, plan: CommissioningPlan) -> QuerySet[StateLog]:
     """Every transition: who, when, from, to and why, oldest first."""
-    return StateLog.objects.for_(plan).select_related("by").order_by("timestamp", "pk")
+    return (
+        StateLog.objects.for_(plan).select_related("by", "content_type").order_by("timestamp", "pk")
+    )

@@ -118,12 +118,15 @@ class CommissionDetailView(CommissionMixin, ObjectPermissionRequiredMixin, Templ
 
         commission = self.get_object()
         bought = commission.stage in ("do", "review")
+        next_steps, actions = selectors.commission_steps_and_actions(
+            commission=commission, user=self.request.user
+        )
         return super().get_context_data(
             commission=commission,
             purchases=commission_purchases(commission=commission) if bought else None,
             cycle=selectors.commission_cycle_position(commission=commission),
-            next_steps=selectors.commission_next_steps(commission=commission),
-            actions=selectors.commission_actions_for(commission=commission, user=self.request.user),
+            next_steps=next_steps,
+            actions=actions,
             timeline=selectors.commission_timeline(commission=commission),
             can_edit=self.request.user.has_perm("commissioning.change_commission", commission),
             **kwargs,

@@ -20,6 +20,7 @@ from django.urls import reverse
 from core.models import User
 from core.roles import Role
 from core.selectors import count_of
+from core.transitions import answered_once
 from procurement.models import (
     Assignment,
     Bid,
@@ -64,29 +65,34 @@ def commission_bidding_opportunity_url(*, commission) -> str:
     return reverse("procurement:staff_opportunity_detail", kwargs={"pk": opportunity.pk})
 
 
+@answered_once
+def _assessment_opportunity(commission) -> Opportunity | None:
+    """The commission's first opportunity with bids received, or else its first one (asked
+    once by a page whose checklist links to its panel and its moderation)."""
+    opportunities = Opportunity.objects.filter(specification__commission=commission)
+    received = Bid.objects.filter(opportunity=OuterRef("pk"), state=BidState.SUBMITTED)
+    return opportunities.annotate(has_bids=Exists(received)).order_by("-has_bids", "pk").first()
+
+
 def commission_assessment_url(*, commission, page: str) -> str:
     """The assessment `page` ("panel" or "moderation") of the commission's first opportunity
     with bids received, or else its first opportunity; "" when it has none."""
-    opportunities = Opportunity.objects.filter(specification__commission=commission)
-    received = Bid.objects.filter(opportunity=OuterRef("pk"), state=BidState.SUBMITTED)
-    opportunity = (
-        opportunities.annotate(has_bids=Exists(received)).order_by("-has_bids", "pk").first()
-    )
+    opportunity = _assessment_opportunity(commission)
     if opportunity is None:
         return ""
     return reverse(f"procurement:{page}", kwargs={"pk": opportunity.pk})
 
 
 def commission_scores_are_complete(*, commission) -> bool:
-    bids = commission_bids_received(commission=commission)
-    if not bids.exists():
-        return False
+    """Bids were received, each is assigned to a panel member who declared no conflict, and
+    every such assignment's scores are submitted: counted in one query."""
     active = Assignment.objects.filter(bid=OuterRef("pk"), conflict__isnull=True)
-    if bids.exclude(Exists(active)).exists():
-        return False
-    return not Assignment.objects.filter(
-        bid__in=bids, conflict__isnull=True, submitted_at__isnull=True
-    ).exists()
+    counts = commission_bids_received(commission=commission).aggregate(
+        received=Count("pk"),
+        unassigned=Count("pk", filter=~Exists(active)),
+        unscored=Count("pk", filter=Exists(active.filter(submitted_at__isnull=True))),
+    )
+    return bool(counts["received"]) and not counts["unassigned"] and not counts["unscored"]
 
 
 def commission_conflicts_are_resolved(*, commission) -> bool:

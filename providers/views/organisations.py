@@ -39,6 +39,7 @@ class ProviderHomeView(LoginRequiredMixin, TemplateView):
         user = self.request.user
         memberships = list(selectors.memberships_for_user(user=user))
         current = selectors.current_organisation_get(self.request)
+        home = dashboards.provider_home_get(user=user)
         return super().get_context_data(
             memberships=memberships,
             current_organisation=current,
@@ -46,8 +47,8 @@ class ProviderHomeView(LoginRequiredMixin, TemplateView):
             join_requests=list(selectors.join_requests_waiting_for_user(user=user)),
             invitations=list(selectors.invitations_waiting_for_user(user=user)),
             pending_message=PENDING_MESSAGE,
-            provider_home=dashboards.provider_home_get(user=user),
-            todos=provider_todos_get(user=user),
+            provider_home=home,
+            todos=provider_todos_get(user=user, returns_due=home.returns_due),
             **kwargs,
         )
 
