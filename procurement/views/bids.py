@@ -121,6 +121,7 @@ class MyBidsView(LoginRequiredMixin, ListView):
 
     template_name = "procurement/my_bids.html"
     context_object_name = "bids"
+    paginate_by = 50
 
     def get_queryset(self):
         return selectors.bids_for_user(user=self.request.user)

@@ -55,3 +55,44 @@ def test_someone_with_no_organisation_sees_no_bids():
     person.memberships.all().delete()
 
     assert list(bids_for_user(user=person)) == []
+
+
+def test_the_bids_page_shows_its_page_and_page_two_holds_the_rest(client, monkeypatch):
+    from procurement.views.bids import MyBidsView
+
+    monkeypatch.setattr(MyBidsView, "paginate_by", 2)
+    ours = OrganisationFactory()
+    person = member(ours)
+    bids = [BidFactory(organisation=ours) for _ in range(3)]
+    partnered = BidFactory()
+    partner_add(partnered, ours)
+    client.force_login(person)
+
+    first = client.get("/bids/")
+    second = client.get("/bids/", {"page": 2})
+
+    references = [bid.reference for bid in [*bids, partnered]]
+    on_first = [ref for ref in references if ref in first.content.decode()]
+    on_second = [ref for ref in references if ref in second.content.decode()]
+    assert len(on_first) == 2 and len(on_second) == 2
+    assert set(on_first) | set(on_second) == set(references)
+    assert 'aria-label="Pages of your bids"' in first.content.decode()
+    assert 'href="?page=2" rel="next"' in first.content.decode()
+
+
+def test_the_bids_page_takes_the_same_queries_for_5_and_50_bids(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    ours = OrganisationFactory()
+    person = member(ours)
+    client.force_login(person)
+    BidFactory.create_batch(5, organisation=ours)
+    client.get("/bids/")  # caches warmed
+    with CaptureQueriesContext(connection) as five:
+        assert client.get("/bids/").status_code == 200
+    BidFactory.create_batch(45, organisation=ours)
+    with CaptureQueriesContext(connection) as fifty:
+        assert client.get("/bids/").status_code == 200
+
+    assert len(fifty) == len(five) <= 15
