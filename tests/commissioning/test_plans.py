@@ -437,7 +437,7 @@ def test_plan_lists_query_count_is_flat_from_2_to_10_plans(people, client, who):
     for state in [S.PUBLISHED] * 6 + [S.SUPERSEDED, S.DRAFT]:
         _plan(people, state, specifications=2)
     assert CommissioningPlan.objects.public().count() == 9
-    assert _queries(client, url) == two
+    assert _queries(client, url) == two <= 15
 
 
 @pytest.mark.django_db
@@ -447,6 +447,7 @@ def test_plan_page_query_count_is_flat_from_2_to_10_specifications(people, clien
     plan = _plan(people, S.SUPERSEDED, specifications=2)
     _plan(people, S.PUBLISHED, series=plan.series, version=2, specifications=0)
     url = f"/plans/{plan.slug}/" if where == "public" else f"/staff/plans/{plan.pk}/"
+    client.get(url)  # caches warmed (content types), as on every later visit
     two = _queries(client, url)
     for spec in SpecificationFactory.create_batch(8):
         spec.lots.create(name="North", budget=1000)

@@ -302,7 +302,7 @@ def test_home_page_queries_stay_flat_from_5_to_50(client):
             assert client.get("/").status_code == 200
         return len(queries)
 
-    assert queries_with(5) == queries_with(50)
+    assert queries_with(5) == queries_with(50) <= 15
 
 
 # --- The accessibility statement ---------------------------------------------------------------

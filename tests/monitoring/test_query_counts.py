@@ -53,7 +53,8 @@ def test_an_agreements_staff_pages_stay_flat_from_5_to_50_periods(client, office
 
     assert five.monitoring_returns.count() == 5
     assert fifty.monitoring_returns.count() == 50
-    assert _queries(client, page.format(pk=five.pk)) == _queries(client, page.format(pk=fifty.pk))
+    few = _queries(client, page.format(pk=five.pk))
+    assert few == _queries(client, page.format(pk=fifty.pk)) <= 15
     shown = client.get(page.format(pk=fifty.pk)).content.decode()
     last = fifty.monitoring_returns.order_by("period_start").last()
     assert last.period_label in shown
