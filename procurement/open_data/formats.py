@@ -200,7 +200,14 @@ def threesixty_table(grants: list[dict]) -> tuple[list[str], list[list]]:
 
 
 def threesixty_json_bytes(package: dict) -> bytes:
-    return json.dumps(package, indent=2, ensure_ascii=False).encode("utf-8") + b"\n"
+    """The package, indented. Written piece by piece into one buffer: `json.dumps` with an
+    indent gathers every piece in a list first, several times the file's size in memory."""
+    buffer = io.BytesIO()
+    with io.TextIOWrapper(buffer, encoding="utf-8", write_through=False) as text:
+        json.dump(package, text, indent=2, ensure_ascii=False)
+        text.write("\n")
+        text.flush()
+        return buffer.getvalue()
 
 
 def threesixty_csv_bytes(package: dict) -> bytes:

@@ -180,16 +180,6 @@ def _generation() -> str:
     return generation
 
 
-def open_data_files() -> dict[str, PublishedFile]:
-    """Every file, from the cache, or made now and cached."""
-    key = f"open-data:files:{_generation()}"
-    files = cache.get(key)
-    if files is None:
-        files = open_data_make()
-        cache.set(key, files, timeout=CACHE_SECONDS)
-    return files
-
-
 @dataclass(frozen=True)
 class FileSummary:
     """What /open-data/ says of a file, without its content."""
@@ -200,31 +190,56 @@ class FileSummary:
     rows: int
 
 
+def _summaries(files: dict[str, PublishedFile]) -> dict[str, FileSummary]:
+    return {
+        name: FileSummary(
+            spec=published.spec,
+            size=published.size,
+            modified=published.modified,
+            rows=published.rows,
+        )
+        for name, published in files.items()
+    }
+
+
+def _file_key(generation: str, name: str) -> str:
+    return f"open-data:file:{generation}:{name}"
+
+
+def _summary_key(generation: str) -> str:
+    return f"open-data:summary:{generation}"
+
+
+def open_data_files() -> dict[str, PublishedFile]:
+    """Every file, made now from the database, and cached one file to a key beside their
+    summary, so that a request for one file reads only that file from the cache."""
+    generation = _generation()
+    files = open_data_make()
+    for name, published in files.items():  # one at a time: one file's pickle in memory
+        cache.set(_file_key(generation, name), published, timeout=CACHE_SECONDS)
+    cache.set(_summary_key(generation), _summaries(files), timeout=CACHE_SECONDS)
+    return files
+
+
 def open_data_summaries() -> dict[str, FileSummary]:
     """Every file's size, last change and rows, cached beside the files under the same
     generation: the page that lists them reads a few hundred bytes from the cache, not
     every file's megabytes."""
-    key = f"open-data:summary:{_generation()}"
-    summaries = cache.get(key)
+    summaries = cache.get(_summary_key(_generation()))
     if summaries is None:
-        summaries = {
-            name: FileSummary(
-                spec=published.spec,
-                size=published.size,
-                modified=published.modified,
-                rows=published.rows,
-            )
-            for name, published in open_data_files().items()
-        }
-        cache.set(key, summaries, timeout=CACHE_SECONDS)
+        summaries = _summaries(open_data_files())
     return summaries
 
 
 def open_data_file(*, name: str) -> PublishedFile:
-    """One file by its name. KeyError for a name that is not published."""
+    """One file by its name, read alone from the cache (all made now if it is not there).
+    KeyError for a name that is not published."""
     if name not in FILE_NAMES:
         raise KeyError(name)
-    return open_data_files()[name]
+    published = cache.get(_file_key(_generation(), name))
+    if published is None:
+        published = open_data_files()[name]
+    return published
 
 
 def open_data_forget() -> None:

@@ -17,7 +17,7 @@ from django.db.models import Count, Max, Prefetch, Sum
 from commissioning.models import CommissioningPlan
 from commissioning.models.plan import PlanState
 from core.emails import absolute_url
-from procurement.models import AwardDecision, FundingType, Opportunity
+from procurement.models import AgreementState, AwardDecision, FundingType, Opportunity
 from procurement.selectors.decisions import COMMISSION, decisions_public_list, register_entry
 from providers.models import LegalForm, Organisation
 
@@ -61,9 +61,13 @@ class Place:
 
 @dataclass(frozen=True)
 class AwardRecord:
-    """One approved, successful award as the open data publishes it."""
+    """One approved, successful award as the open data publishes it: what the files say,
+    and the recipient, without the decision's graph of rows (bid, opportunity,
+    specification, commission, plans), so thousands of them fit in a worker's memory."""
 
-    decision: AwardDecision
+    organisation: Organisation
+    #: The agreement while it is accepted (in delivery), for the outcomes achieved.
+    agreement_in_delivery_id: int | None
     reference: str
     title: str
     description: str
@@ -78,10 +82,6 @@ class AwardRecord:
     from_open_call: bool
     modified: dt.datetime
     url: str
-
-    @property
-    def organisation(self) -> Organisation:
-        return self.decision.bid.organisation
 
     @property
     def grant_id(self) -> str:
@@ -223,8 +223,10 @@ def award_record(*, decision: AwardDecision) -> AwardRecord:
     agreement = getattr(decision, "agreement", None)
     bid = decision.bid
     opportunity = bid.opportunity
+    in_delivery = agreement is not None and agreement.state == AgreementState.ACCEPTED
     return AwardRecord(
-        decision=decision,
+        organisation=bid.organisation,
+        agreement_in_delivery_id=agreement.pk if in_delivery else None,
         reference=bid.reference,
         title=(bid.title.strip() or opportunity.title)[:140],
         description=entry.purpose,
@@ -243,14 +245,21 @@ def award_record(*, decision: AwardDecision) -> AwardRecord:
 
 
 def open_data_awards() -> list[AwardRecord]:
-    """Every award on the register, oldest decision first, in a fixed number of queries."""
+    """Every award on the register, oldest decision first, in a fixed number of queries per
+    thousand: read a thousand decisions at a time, each kept only as its record."""
     decisions = (
         decisions_public_list()
         .select_related(f"{COMMISSION}", "bid__opportunity__specification")
         .prefetch_related(_public_plans())
         .order_by("decided_on", "approved_at", "bid__reference")
     )
-    return [award_record(decision=decision) for decision in decisions]
+    organisations = {}  # one instance per recipient, however many awards it has
+    records = []
+    for decision in decisions.iterator(chunk_size=1000):
+        organisation = decision.bid.organisation
+        decision.bid.organisation = organisations.setdefault(organisation.pk, organisation)
+        records.append(award_record(decision=decision))
+    return records
 
 
 # --- Invitations to tender ---------------------------------------------------------------------
@@ -300,13 +309,13 @@ def open_data_outcomes(*, awards: list[AwardRecord]) -> list[OutcomeRecord]:
     the whole agreement and what its accepted monitoring returns add up to (a return not yet
     accepted counts for nothing). Three queries however many awards and returns."""
     from monitoring.models import MonitoringReturn, ReturnActual, ReturnState
-    from procurement.models import AgreementState, AgreementTarget
+    from procurement.models import AgreementTarget
 
-    by_agreement = {}
-    for award in awards:
-        agreement = getattr(award.decision, "agreement", None)
-        if agreement is not None and agreement.state == AgreementState.ACCEPTED:
-            by_agreement[agreement.pk] = award
+    by_agreement = {
+        award.agreement_in_delivery_id: award
+        for award in awards
+        if award.agreement_in_delivery_id is not None
+    }
     if not by_agreement:
         return []
     targets = (
