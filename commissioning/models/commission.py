@@ -14,7 +14,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 
 from commissioning import rules as commission_rules
-from core.transitions import condition
+from core.transitions import answered_once, condition
 
 
 class CommissionState(models.TextChoices):
@@ -127,6 +127,7 @@ MANAGE_ASSESSMENT = "procurement.manage_assessment"
 DECLARE_INTERESTS = "procurement.declare_officer_interests"
 
 
+@answered_once  # asked by the condition, what it still needs and where: once a page
 def _assessment_reviews_missing(commission) -> list:
     from procurement.selectors.conflicts_assessment import contracts_not_reviewed
 
