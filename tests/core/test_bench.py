@@ -149,3 +149,31 @@ def test_add_months_keeps_the_day_or_takes_the_months_last():
 def test_seed_bench_refuses_a_database_not_named_bench():
     with pytest.raises(CommandError, match="does not end in _bench"):
         call_command("seed_bench")
+
+
+@pytest.mark.django_db
+def test_the_plan_pdf_is_timed_as_the_task_makes_it_in_queries_flat_with_specifications():
+    """The bench times the largest plan's PDF read as `plan_pdf_store` reads it (its
+    specifications prefetched), not with a query per specification's measures and lots."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from core.bench.run import plan_pdf_seconds
+    from tests.factories import PlanFactory, SpecificationFactory
+
+    def timed(specifications: int) -> tuple[int, int]:
+        plan = PlanFactory(
+            state="published",
+            specifications=[SpecificationFactory() for _ in range(specifications)],
+            published_at=timezone.now(),
+        )
+        with CaptureQueriesContext(connection) as queries:
+            _seconds, measured = plan_pdf_seconds()
+        plan.delete()
+        return measured, len(queries)
+
+    two, queries_for_two = timed(2)
+    six, queries_for_six = timed(6)
+    assert (two, six) == (2, 6)
+    assert queries_for_two == queries_for_six
