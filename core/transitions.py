@@ -146,6 +146,19 @@ def conditions_evaluated_once() -> Iterator[None]:
         _answers.reset(token)
 
 
+def page_loaded(instance, name: str):
+    """Inside `conditions_evaluated_once`, what the page already loaded with the record: the
+    records of its relation `name` (prefetched, as a list) or its annotation `name`; None
+    when the page did not load it, and always None outside a page, where every condition
+    asks afresh."""
+    if _answers.get() is None:
+        return None
+    prefetched = getattr(instance, "_prefetched_objects_cache", {})
+    if name in prefetched:
+        return list(prefetched[name])
+    return getattr(instance, name, None) if name in vars(instance) else None
+
+
 def answered_once(function):
     """A function of a record (a condition, or what several conditions' words ask), answering
     from `conditions_evaluated_once` when inside it and afresh otherwise. Called with more

@@ -14,7 +14,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 
 from commissioning import rules as commission_rules
-from core.transitions import answered_once, condition
+from core.transitions import answered_once, condition, page_loaded
 
 
 class CommissionState(models.TextChoices):
@@ -87,9 +87,18 @@ def _options_url(commission) -> str:
     return reverse("options_appraisal", kwargs={"pk": commission.pk})
 
 
+def _specifications_with_parts(commission):
+    """The specifications with their outcomes and measures' targets: those the page loaded,
+    or else read afresh."""
+    loaded = page_loaded(commission, "specifications")
+    if loaded is not None:
+        return loaded
+    return commission.specifications.prefetch_related("outcomes", "measures__targets")
+
+
 def _specification_url(commission) -> str:
     """The first specification still to complete, or where to add one."""
-    specifications = commission.specifications.prefetch_related("outcomes", "measures__targets")
+    specifications = _specifications_with_parts(commission)
     incomplete = next((spec for spec in specifications if not spec.is_complete), None)
     if incomplete is not None:
         return incomplete.get_absolute_url()
@@ -248,7 +257,8 @@ class Commission(ConcurrentTransitionMixin, models.Model):
         link=_evidence_url,
     )
     def has_needs_evidence(self) -> bool:
-        return self.evidence_items.exists()
+        counted = page_loaded(self, "evidence_count")
+        return bool(counted) if counted is not None else self.evidence_items.exists()
 
     @condition(
         "At least one gap is recorded in the gap analysis.",
@@ -256,7 +266,8 @@ class Commission(ConcurrentTransitionMixin, models.Model):
         link=_gaps_url,
     )
     def has_gap_analysis(self) -> bool:
-        return self.gaps.exists()
+        counted = page_loaded(self, "gap_count")
+        return bool(counted) if counted is not None else self.gaps.exists()
 
     @condition(
         "One option in the options appraisal is recorded as recommended, with its rationale.",
@@ -264,6 +275,9 @@ class Commission(ConcurrentTransitionMixin, models.Model):
         link=_options_url,
     )
     def has_recommended_option(self) -> bool:
+        options = page_loaded(self, "options")
+        if options is not None:
+            return any(option.is_recommended for option in options)
         return self.options.filter(is_recommended=True).exists()
 
     @condition(
@@ -274,8 +288,7 @@ class Commission(ConcurrentTransitionMixin, models.Model):
         link=_specification_url,
     )
     def has_complete_specification(self) -> bool:
-        specifications = self.specifications.prefetch_related("outcomes", "measures__targets")
-        return any(specification.is_complete for specification in specifications)
+        return any(spec.is_complete for spec in _specifications_with_parts(self))
 
     @condition(
         "The Commissioning Plan that includes its specification is published.",

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, Prefetch, Q, QuerySet, When
+from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, When
 from django_fsm_log.models import StateLog
 
 from commissioning.models import (
@@ -88,6 +88,12 @@ def commission_stage_counts(*, queryset: QuerySet[Commission], led_by=None) -> d
 
 
 def commission_detail_get(*, pk: int) -> Commission:
+    """The commission with what its page shows and its conditions read: its lists, its
+    specifications' parts and opportunities (each with `has_bids`), and its counts."""
+    from procurement.models import Bid, BidState, Opportunity
+
+    received = Bid.objects.filter(opportunity=OuterRef("pk"), state=BidState.SUBMITTED)
+    opportunities = Opportunity.objects.annotate(has_bids=Exists(received))
     return (
         Commission.objects.select_related("sector", "lead_officer", "plan_requested_by")
         .prefetch_related(
@@ -98,7 +104,9 @@ def commission_detail_get(*, pk: int) -> Commission:
             Prefetch(
                 "specifications",
                 Specification.objects.order_by("title").prefetch_related(
-                    "outcomes", "measures__targets", "opportunities"
+                    "outcomes",
+                    "measures__targets",
+                    Prefetch("opportunities", opportunities),
                 ),
             ),
         )

@@ -13,14 +13,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.contrib.auth.models import Group
-from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from core.models import User
 from core.roles import Role
 from core.selectors import count_of
-from core.transitions import answered_once
+from core.transitions import answered_once, page_loaded
 from procurement.models import (
     Assignment,
     Bid,
@@ -47,8 +47,22 @@ def commission_bids_received(*, commission):
     )
 
 
+def commission_opportunities(*, commission) -> list[Opportunity]:
+    """The commission's opportunities, by when they were made: those its page loaded with its
+    specifications (`commission_detail_get`), or else read afresh."""
+    specifications = page_loaded(commission, "specifications")
+    if specifications is not None and all(
+        "opportunities" in getattr(spec, "_prefetched_objects_cache", {}) for spec in specifications
+    ):
+        loaded = (
+            opportunity for spec in specifications for opportunity in spec.opportunities.all()
+        )
+        return sorted(loaded, key=lambda opportunity: opportunity.pk)
+    return list(Opportunity.objects.filter(specification__commission=commission).order_by("pk"))
+
+
 def commission_bidding_has_closed(*, commission) -> bool:
-    opportunities = list(Opportunity.objects.filter(specification__commission=commission))
+    opportunities = commission_opportunities(commission=commission)
     return bool(opportunities) and all(
         opportunity.is_published and opportunity.has_closed() for opportunity in opportunities
     )
@@ -57,9 +71,9 @@ def commission_bidding_has_closed(*, commission) -> bool:
 def commission_bidding_opportunity_url(*, commission) -> str:
     """Where bidding is moved on: the first of the commission's opportunities not yet
     published or not yet past its deadline, or where to make one when it has none."""
-    opportunities = Opportunity.objects.filter(specification__commission=commission)
-    open_ones = (o for o in opportunities.order_by("pk") if not (o.is_published and o.has_closed()))
-    opportunity = next(open_ones, None) or opportunities.order_by("pk").first()
+    opportunities = commission_opportunities(commission=commission)
+    open_ones = (o for o in opportunities if not (o.is_published and o.has_closed()))
+    opportunity = next(open_ones, None) or next(iter(opportunities), None)
     if opportunity is None:
         return reverse("procurement:opportunity_create") + f"?commission={commission.pk}"
     return reverse("procurement:staff_opportunity_detail", kwargs={"pk": opportunity.pk})
@@ -68,7 +82,11 @@ def commission_bidding_opportunity_url(*, commission) -> str:
 @answered_once
 def _assessment_opportunity(commission) -> Opportunity | None:
     """The commission's first opportunity with bids received, or else its first one (asked
-    once by a page whose checklist links to its panel and its moderation)."""
+    once by a page whose checklist links to its panel and its moderation, from the
+    opportunities it loaded with `has_bids` when it did)."""
+    loaded = commission_opportunities(commission=commission)
+    if loaded and all(hasattr(opportunity, "has_bids") for opportunity in loaded):
+        return min(loaded, key=lambda opportunity: (not opportunity.has_bids, opportunity.pk))
     opportunities = Opportunity.objects.filter(specification__commission=commission)
     received = Bid.objects.filter(opportunity=OuterRef("pk"), state=BidState.SUBMITTED)
     return opportunities.annotate(has_bids=Exists(received)).order_by("-has_bids", "pk").first()
@@ -83,24 +101,33 @@ def commission_assessment_url(*, commission, page: str) -> str:
     return reverse(f"procurement:{page}", kwargs={"pk": opportunity.pk})
 
 
+@answered_once
+def _assessment_counts(commission) -> dict[str, int]:
+    """The bids received, those not assigned to a panel member who declared no conflict,
+    those with scores still to submit, and the bids (received or not) with a declared
+    conflict still to deal with: counted in one query (asked once by a page)."""
+    received = Q(state=BidState.SUBMITTED)
+    active = Assignment.objects.filter(bid=OuterRef("pk"), conflict__isnull=True)
+    unresolved = Assignment.objects.filter(
+        bid=OuterRef("pk"), conflict__isnull=False, conflict_resolved_at__isnull=True
+    )
+    return Bid.objects.filter(opportunity__specification__commission=commission).aggregate(
+        received=Count("pk", filter=received),
+        unassigned=Count("pk", filter=received & ~Exists(active)),
+        unscored=Count("pk", filter=received & Exists(active.filter(submitted_at__isnull=True))),
+        conflicted=Count("pk", filter=Exists(unresolved)),
+    )
+
+
 def commission_scores_are_complete(*, commission) -> bool:
     """Bids were received, each is assigned to a panel member who declared no conflict, and
-    every such assignment's scores are submitted: counted in one query."""
-    active = Assignment.objects.filter(bid=OuterRef("pk"), conflict__isnull=True)
-    counts = commission_bids_received(commission=commission).aggregate(
-        received=Count("pk"),
-        unassigned=Count("pk", filter=~Exists(active)),
-        unscored=Count("pk", filter=Exists(active.filter(submitted_at__isnull=True))),
-    )
+    every such assignment's scores are submitted."""
+    counts = _assessment_counts(commission)
     return bool(counts["received"]) and not counts["unassigned"] and not counts["unscored"]
 
 
 def commission_conflicts_are_resolved(*, commission) -> bool:
-    return not Assignment.objects.filter(
-        bid__opportunity__specification__commission=commission,
-        conflict__isnull=False,
-        conflict_resolved_at__isnull=True,
-    ).exists()
+    return not _assessment_counts(commission)["conflicted"]
 
 
 # --- Bids and the organisations behind them -----------------------------------------------------

@@ -42,15 +42,23 @@ ONE_PLACE = Decimal("0.1")
 
 
 def commission_has_award_recommendation(*, commission) -> bool:
-    bids = commission_bids_received(commission=commission).annotate(
-        questions=Count("opportunity__questions", distinct=True),
-        moderated=Count("moderated_scores", distinct=True),
+    """Every bid received has a moderated score for every question and a decision (counted
+    in one query), and each opportunity's awards fit within its budget."""
+    questions = Question.objects.filter(opportunity=OuterRef("opportunity"))
+    moderated = ModeratedScore.objects.filter(bid=OuterRef("pk"))
+    counts = (
+        commission_bids_received(commission=commission)
+        .annotate(
+            questions=count_of(questions, per="opportunity"),
+            moderated=count_of(moderated, per="bid"),
+        )
+        .aggregate(
+            received=Count("pk"),
+            short=Count("pk", filter=Q(moderated__lt=F("questions"))),
+            undecided=Count("pk", filter=Q(decision__isnull=True)),
+        )
     )
-    if not bids.exists():
-        return False
-    if bids.filter(moderated__lt=F("questions")).exists():
-        return False
-    if bids.filter(decision__isnull=True).exists():
+    if not counts["received"] or counts["short"] or counts["undecided"]:
         return False
     opportunities = Opportunity.objects.filter(specification__commission=commission).annotate(
         awarded=Sum(
