@@ -7,7 +7,7 @@ transaction commits) and the notification are written in the caller's transactio
 person gets both or neither.
 """
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet, Window
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -67,6 +67,20 @@ def notification_mark_read(*, notification: Notification) -> Notification:
 def notifications_for_user(*, user: User) -> QuerySet[Notification]:
     """The person's notifications, the newest first."""
     return Notification.objects.filter(user=user).order_by("-created_at", "-pk")
+
+
+def notifications_latest_get(*, user: User, limit: int) -> tuple[list[Notification], int]:
+    """The person's `limit` newest notifications and how many of all theirs they have not
+    opened, in one query (with none at all, none are unread); the header's count reuses
+    it."""
+    latest = list(
+        notifications_for_user(user=user).annotate(
+            unread_in_all=Window(Count("pk", filter=Q(read_at__isnull=True)))
+        )[:limit]
+    )
+    unread = latest[0].unread_in_all if latest else 0
+    user._portal_unread_notifications = unread
+    return latest, unread
 
 
 def notification_get(*, user: User, pk: int) -> Notification:

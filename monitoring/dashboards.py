@@ -27,6 +27,7 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    Window,
 )
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -41,7 +42,7 @@ from commissioning.models import (
     Sector,
     Specification,
 )
-from core.notifications import notifications_for_user, notifications_unread_count
+from core.notifications import notifications_latest_get
 from monitoring.models import (
     EDITABLE_STATES,
     InstalmentPayment,
@@ -371,13 +372,43 @@ class Portfolio:
     month_label: str
 
 
-def _sums(queryset, *, group: str, amount: str, count: bool = False) -> dict:
-    """{group value: (sum of amount, count)} in one query."""
-    aggregates = {"total": Coalesce(Sum(amount), Value(ZERO), output_field=MONEY)}
-    if count:
-        aggregates["number"] = Count("pk", distinct=True)
-    rows = queryset.order_by().values(group).annotate(**aggregates)
-    return {row[group]: (row["total"], row.get("number", 0)) for row in rows}
+def _sums(
+    queryset,
+    *,
+    commission: str,
+    amount: str,
+    sectors: list[Sector],
+    priorities: list[CorporatePriority],
+    count: bool = False,
+) -> dict:
+    """{("sector", pk) or ("priority", pk) or "all": (sum of amount, count)} in one query:
+    each sector's and each priority's share, and the whole, summed side by side with
+    FILTER clauses. `commission` is the path from a row to its commission; a commission
+    serving two priorities counts under each, as the portfolio has always shown it."""
+    groups: dict = {"all": None}
+    for sector in sectors:
+        groups[("sector", sector.pk)] = Q(**{f"{commission}__sector": sector.pk})
+    served = Commission.priorities.through.objects
+    for priority in priorities:
+        groups[("priority", priority.pk)] = Q(
+            **{
+                f"{commission}__in": served.filter(corporatepriority=priority.pk).values(
+                    "commission_id"
+                )
+            }
+        )
+    aggregates = {}
+    for number, condition in enumerate(groups.values()):
+        aggregates[f"total_{number}"] = Coalesce(
+            Sum(amount, filter=condition), Value(ZERO), output_field=MONEY
+        )
+        if count:
+            aggregates[f"number_{number}"] = Count("pk", filter=condition)
+    row = queryset.order_by().aggregate(**aggregates)
+    return {
+        group: (row[f"total_{number}"], row.get(f"number_{number}", 0))
+        for number, group in enumerate(groups)
+    }
 
 
 def _paid(filters: PortfolioFilters) -> QuerySet[InstalmentPayment]:
@@ -390,64 +421,47 @@ def _paid(filters: PortfolioFilters) -> QuerySet[InstalmentPayment]:
     return payments
 
 
-def _investment_rows(
+def _investment(
     *,
     filters: PortfolioFilters,
-    groups: list,
-    group_field: str,
-    narrow: str,
-) -> list[InvestmentRow]:
-    """One row per group (sector or priority): budget, awarded and paid, each a sum in the
-    database grouped by `group_field` (the path from a commission)."""
+    sectors: list[Sector],
+    priorities: list[CorporatePriority],
+) -> tuple[list[InvestmentRow], list[InvestmentRow], InvestmentRow]:
+    """The rows by sector, the rows by priority and the total: budget, awarded and paid,
+    each summed in the database in one query for every row at once (three in all)."""
+    groups = {"sectors": sectors, "priorities": priorities}
     budgets = _sums(
-        specifications_budgeted(filters=filters),
-        group=f"commission__{group_field}",
-        amount="budget",
+        specifications_budgeted(filters=filters), commission="commission", amount="budget", **groups
     )
     awarded = _sums(
         agreements_filtered(filters=filters),
-        group=f"{AGREEMENT_COMMISSION}__{group_field}",
+        commission=AGREEMENT_COMMISSION,
         amount="amount",
         count=True,
+        **groups,
     )
     paid = _sums(
-        _paid(filters),
-        group=f"agreement__{AGREEMENT_COMMISSION}__{group_field}",
-        amount="amount",
+        _paid(filters), commission=f"agreement__{AGREEMENT_COMMISSION}", amount="amount", **groups
     )
-    rows = []
-    for group in groups:
-        narrowed = filters.with_(**{narrow: group})
-        awarded_total, agreement_count = awarded.get(group.pk, (ZERO, 0))
-        rows.append(
-            InvestmentRow(
-                name=str(group),
-                budget=Figure(budgets.get(group.pk, (ZERO, 0))[0], _commissions_url(narrowed)),
-                awarded=Figure(awarded_total, _agreements_url(narrowed)),
-                agreements=agreement_count,
-                paid=Figure(paid.get(group.pk, (ZERO, 0))[0], _payments_url(narrowed, "paid")),
-            )
+
+    def row(key, name: str, narrowed: PortfolioFilters) -> InvestmentRow:
+        awarded_total, agreement_count = awarded[key]
+        return InvestmentRow(
+            name=name,
+            budget=Figure(budgets[key][0], _commissions_url(narrowed)),
+            awarded=Figure(awarded_total, _agreements_url(narrowed)),
+            agreements=agreement_count,
+            paid=Figure(paid[key][0], _payments_url(narrowed, "paid")),
         )
-    return rows
 
-
-def _total_row(filters: PortfolioFilters) -> InvestmentRow:
-    budget = specifications_budgeted(filters=filters).aggregate(
-        total=Coalesce(Sum("budget"), Value(ZERO), output_field=MONEY)
-    )["total"]
-    awarded = agreements_filtered(filters=filters).aggregate(
-        total=Coalesce(Sum("amount"), Value(ZERO), output_field=MONEY), number=Count("pk")
-    )
-    paid = _paid(filters).aggregate(total=Coalesce(Sum("amount"), Value(ZERO), output_field=MONEY))[
-        "total"
+    by_sector = [
+        row(("sector", sector.pk), str(sector), filters.with_(sector=sector)) for sector in sectors
     ]
-    return InvestmentRow(
-        name="All",
-        budget=Figure(budget, _commissions_url(filters)),
-        awarded=Figure(awarded["total"], _agreements_url(filters)),
-        agreements=awarded["number"],
-        paid=Figure(paid, _payments_url(filters, "paid")),
-    )
+    by_priority = [
+        row(("priority", priority.pk), str(priority), filters.with_(priority=priority))
+        for priority in priorities
+    ]
+    return by_sector, by_priority, row("all", "All", filters)
 
 
 def _commissions_url(filters: PortfolioFilters) -> str:
@@ -551,17 +565,16 @@ def portfolio_get(
         priorities = list(CorporatePriority.objects.filter(commissions__isnull=False).distinct())
     else:
         priorities = [priority for priority in priorities if priority.in_use]
+    by_sector, by_priority, total = _investment(
+        filters=filters, sectors=sectors, priorities=priorities
+    )
     returns = _return_counts(filters)
     payments = _payment_sums(filters)
     return Portfolio(
         filters=filters,
-        by_sector=_investment_rows(
-            filters=filters, groups=sectors, group_field="sector", narrow="sector"
-        ),
-        by_priority=_investment_rows(
-            filters=filters, groups=priorities, group_field="priorities", narrow="priority"
-        ),
-        total=_total_row(filters),
+        by_sector=by_sector,
+        by_priority=by_priority,
+        total=total,
         rag=_rag_rows(filters),
         returns_due=Figure(returns["due"], _returns_url(filters, RETURNS_SHOW["due"])),
         returns_overdue=Figure(returns["overdue"], _returns_url(filters, RETURNS_SHOW["overdue"])),
@@ -792,11 +805,13 @@ def provider_returns_to_do(*, user, limit: int = 5) -> tuple[list[ReturnToDo], i
         state__in=EDITABLE_STATES,
         period_start__lte=day,
     )
-    total = returns.count()
+    chosen = list(
+        returns.select_related("agreement__decision__bid__organisation")
+        .annotate(in_all=Window(Count("pk")))
+        .order_by("due_on", "pk")[:limit]
+    )
+    total = chosen[0].in_all if chosen else 0
     rows = []
-    chosen = returns.select_related("agreement__decision__bid__organisation").order_by(
-        "due_on", "pk"
-    )[:limit]
     for monitoring_return in chosen:
         action, url = _next_action(monitoring_return)
         rows.append(
@@ -854,18 +869,19 @@ def provider_home_get(*, user, limit: int = 5, returns_due_limit: int = 10) -> P
     """The person's organisations' latest agreements, the returns they owe next with what to
     do (`limit` for the panel, `returns_due_limit` for the to-do list, found once), the
     feedback on their decided bids and their latest notifications: a fixed number of
-    queries."""
-    agreements = provider_agreements(user=user)
+    queries (each list brings its own total)."""
+    agreements = list(provider_agreements(user=user).annotate(in_all=Window(Count("pk")))[:limit])
     returns, returns_total = provider_returns_to_do(user=user, limit=max(limit, returns_due_limit))
+    notifications, unread = notifications_latest_get(user=user, limit=3)
     return ProviderHome(
-        agreements=list(agreements[:limit]),
-        agreements_total=agreements.count(),
+        agreements=agreements,
+        agreements_total=agreements[0].in_all if agreements else 0,
         returns_to_do=returns[:limit],
         returns_total=returns_total,
         returns_due=returns[:returns_due_limit],
         feedback=list(provider_feedback(user=user, limit=limit)),
-        notifications=list(notifications_for_user(user=user)[:3]),
-        notifications_unread=notifications_unread_count(user=user),
+        notifications=notifications,
+        notifications_unread=unread,
     )
 
 

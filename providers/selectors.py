@@ -26,21 +26,32 @@ SEARCH_LIMIT = 25
 # --- The person's organisations ---------------------------------------------------------------
 
 
-def current_organisation_get(request) -> Organisation | None:
+def current_organisation_get(
+    request, *, organisations: list[Organisation] | None = None
+) -> Organisation | None:
     """The organisation the signed-in person is working for: the one they chose (kept in
-    the session) if they still belong to it, otherwise their first. None for the public
-    and for people with no organisation. Looked up once per request."""
+    the session) if they still belong to it, otherwise their first by name. None for the
+    public and for people with no organisation. Looked up once per request; from
+    `organisations` (all of the person's, with their sectors, in name order) when the page
+    has read them already."""
     if hasattr(request, "_current_organisation"):
         return request._current_organisation
     organisation = None
     user = request.user
     if user.is_authenticated:
-        mine = Organisation.objects.for_user(user).select_related("sector").order_by("name", "pk")
         chosen = request.session.get(CURRENT_ORGANISATION_SESSION_KEY)
-        if chosen is not None:
-            organisation = mine.filter(pk=chosen).first()
-        if organisation is None:
-            organisation = mine.first()
+        if organisations is not None:
+            organisation = next((mine for mine in organisations if mine.pk == chosen), None)
+            if organisation is None and organisations:
+                organisation = organisations[0]
+        else:
+            mine = (
+                Organisation.objects.for_user(user).select_related("sector").order_by("name", "pk")
+            )
+            if chosen is not None:
+                organisation = mine.filter(pk=chosen).first()
+            if organisation is None:
+                organisation = mine.first()
     request._current_organisation = organisation
     return organisation
 
@@ -52,7 +63,8 @@ def current_organisation_set(request, *, organisation: Organisation) -> None:
 
 
 def memberships_for_user(*, user) -> QuerySet[Membership]:
-    """The person's memberships with their organisations, for the "Your organisations" page."""
+    """The person's memberships with their organisations (and sectors), in the organisations'
+    name order, for the "Your organisations" page."""
     return (
         Membership.objects.filter(user=user)
         .select_related("organisation__sector")

@@ -38,7 +38,9 @@ class ProviderHomeView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         memberships = list(selectors.memberships_for_user(user=user))
-        current = selectors.current_organisation_get(self.request)
+        current = selectors.current_organisation_get(
+            self.request, organisations=[membership.organisation for membership in memberships]
+        )
         home = dashboards.provider_home_get(user=user)
         return super().get_context_data(
             memberships=memberships,

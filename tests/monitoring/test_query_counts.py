@@ -86,6 +86,6 @@ def test_the_providers_home_stays_flat_from_5_to_50_agreements(client):
             Membership.objects.create(organisation=agreement.organisation, user=person)
         return _queries(client, "/organisations/")
 
-    assert with_agreements(5) == with_agreements(50)
+    assert with_agreements(5) == with_agreements(50) <= 17
     page = client.get("/organisations/").content.decode()
     assert "See all 50 agreements" in page

@@ -110,7 +110,7 @@ def test_the_to_do_list_takes_the_same_queries_however_long_it_is(
 
     more()
     client.get("/organisations/")
-    with django_assert_max_num_queries(80) as few:
+    with django_assert_max_num_queries(17) as few:
         client.get("/organisations/")
     for _ in range(4):
         more()
