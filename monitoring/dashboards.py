@@ -277,6 +277,16 @@ def _live_hold():
     return Exists(PaymentHold.objects.filter(instalment=OuterRef("pk"), released_at__isnull=True))
 
 
+def _held() -> Q:
+    """Held: the instalment has a live hold. Read as one list of held instalments (a hashed
+    lookup in PostgreSQL), not a subquery asked again for every instalment."""
+    return Q(
+        pk__in=PaymentHold.objects.filter(
+            released_at__isnull=True, instalment__isnull=False
+        ).values("instalment_id")
+    )
+
+
 def _due_by_month_end() -> Q:
     """Unpaid, not held, and due on or before the last day of this month."""
     return Q(
@@ -523,22 +533,32 @@ def _return_counts(filters: PortfolioFilters) -> dict[str, int]:
         MonitoringReturn.objects.filter(agreement__state=AgreementState.ACCEPTED),
         filters=filters,
     )
-    return returns.aggregate(
-        due=Count("pk", filter=Q(due_on__gte=start, due_on__lte=end)),
-        overdue=Count("pk", filter=Q(due_on__lt=today(), state__in=EDITABLE_STATES)),
-        review=Count("pk", filter=Q(state=ReturnState.SUBMITTED)),
+    due = Q(due_on__gte=start, due_on__lte=end)
+    overdue = Q(due_on__lt=today(), state__in=EDITABLE_STATES)
+    review = Q(state=ReturnState.SUBMITTED)
+    # Only the returns one of the figures counts are read (through the indexes on the due
+    # date and on the state with it), not every return the portal has ever had.
+    return (
+        returns.filter(due | overdue | review)
+        .order_by()
+        .aggregate(
+            due=Count("pk", filter=due),
+            overdue=Count("pk", filter=overdue),
+            review=Count("pk", filter=review),
+        )
     )
 
 
 def _payment_sums(filters: PortfolioFilters) -> dict:
-    instalments = PaymentInstalment.objects.filter(
-        agreement__in=agreements_filtered(
-            filters=filters, queryset=Agreement.objects.filter(state=AgreementState.ACCEPTED)
-        ).values("pk")
-    ).annotate(held=_live_hold())
-    due = _due_by_month_end()
-    held = Q(held=True)
-    return instalments.aggregate(
+    instalments = PaymentInstalment.objects.all()
+    if filters.is_filtered:
+        instalments = instalments.filter(
+            agreement__in=agreements_filtered(filters=filters).values("pk")
+        )
+    instalments = instalments.filter(agreement__state=AgreementState.ACCEPTED)
+    held = _held()
+    due = Q(payment_made__isnull=True, due_on__lte=month_bounds(today())[1]) & ~held
+    return instalments.order_by().aggregate(
         due_total=Coalesce(Sum("amount", filter=due), Value(ZERO), output_field=MONEY),
         due_count=Count("pk", filter=due),
         held_total=Coalesce(Sum("amount", filter=held), Value(ZERO), output_field=MONEY),

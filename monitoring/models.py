@@ -116,6 +116,12 @@ class MonitoringReturn(ConcurrentTransitionMixin, models.Model):
 
     class Meta:
         ordering = ["due_on", "pk"]
+        indexes = [
+            # The portfolio's counts: returns due in a month, and those still open or
+            # waiting for review, read without every return ever made.
+            models.Index(fields=["due_on"], name="return_due_on"),
+            models.Index(fields=["state", "due_on"], name="return_state_due_on"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["agreement", "period_start"], name="one_return_per_period"
@@ -428,6 +434,14 @@ class RagStatus(models.Model):
 
     class Meta:
         ordering = ["-set_at", "-pk"]
+        indexes = [
+            # An agreement's latest rating, read from the index alone.
+            models.Index(
+                fields=["agreement", "-set_at", "-id"],
+                include=["rating"],
+                name="rag_latest_per_agreement",
+            ),
+        ]
         verbose_name = "RAG status"
         verbose_name_plural = "RAG statuses"
 

@@ -107,6 +107,11 @@ class Agreement(ConcurrentTransitionMixin, models.Model):
 
     class Meta:
         ordering = ["reference"]
+        indexes = [
+            # The staff list, newest first: a page of it is read from the index, not
+            # sorted from every agreement.
+            models.Index(fields=["-created_at", "-id"], name="agreement_newest_first"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="agreement_amount_positive"),
             models.CheckConstraint(
