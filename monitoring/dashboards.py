@@ -17,9 +17,12 @@ from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.db.models import (
+    BooleanField,
     Count,
     DecimalField,
     Exists,
+    ExpressionWrapper,
+    F,
     OuterRef,
     Prefetch,
     Q,
@@ -29,7 +32,7 @@ from django.db.models import (
     Value,
     Window,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, RowNumber
 from django.urls import reverse
 from django.utils import timezone
 
@@ -54,7 +57,14 @@ from monitoring.models import (
     ReturnState,
 )
 from monitoring.periods import measure_key, period_share
-from procurement.models import Agreement, AgreementState, Bid, PaymentInstalment
+from procurement.models import (
+    Agreement,
+    AgreementState,
+    Bid,
+    BidState,
+    OpportunityState,
+    PaymentInstalment,
+)
 
 ZERO = Decimal(0)
 MONEY = DecimalField(max_digits=14, decimal_places=2)
@@ -856,18 +866,91 @@ def provider_agreements(*, user) -> QuerySet[Agreement]:
     )
 
 
-def provider_feedback(*, user, limit: int = 5):
-    """The bids of the person's organisations (as lead or consortium partner) that the
-    council has decided on, each with its feedback to read; the latest decision first."""
-    lead = Q(organisation__memberships__user=user)
-    partner = Q(partners__organisation__memberships__user=user)
-    decided = Bid.objects.filter(decision__approved_at__isnull=False)
-    ids = decided.filter(lead | partner).values("pk")
-    return (
-        Bid.objects.filter(pk__in=ids)
-        .select_related("opportunity", "organisation", "decision")
-        .order_by("-decision__approved_at", "-pk")[:limit]
+def provider_agreements_latest(
+    *, user, limit: int, to_accept_limit: int
+) -> tuple[list[Agreement], int, list[Agreement]]:
+    """The person's organisations' `limit` newest agreements once sent to them, how many
+    there are in all, and the `to_accept_limit` oldest of them still waiting for the
+    organisation to accept (issued): one query, each row ranked in both lists."""
+    waiting = ExpressionWrapper(Q(state=AgreementState.ISSUED), output_field=BooleanField())
+    rows = list(
+        provider_agreements(user=user)
+        .order_by()
+        .annotate(
+            in_all=Window(Count("pk")),
+            newest_rank=Window(RowNumber(), order_by=[F("issued_at").desc(), F("pk").desc()]),
+            waiting_rank=Window(
+                RowNumber(), partition_by=[waiting], order_by=[F("issued_at").asc(), F("pk").asc()]
+            ),
+        )
+        .filter(
+            Q(newest_rank__lte=limit)
+            | Q(state=AgreementState.ISSUED, waiting_rank__lte=to_accept_limit)
+        )
     )
+    latest = sorted((row for row in rows if row.newest_rank <= limit), key=lambda r: r.newest_rank)
+    to_accept = sorted(
+        (
+            row
+            for row in rows
+            if row.state == AgreementState.ISSUED and row.waiting_rank <= to_accept_limit
+        ),
+        key=lambda row: row.waiting_rank,
+    )
+    return latest, rows[0].in_all if rows else 0, to_accept
+
+
+def provider_bids_latest(
+    *, user, feedback_limit: int, to_finish_limit: int
+) -> tuple[list[Bid], list[Bid]]:
+    """Of the bids of the person's organisations (as lead or consortium partner): the
+    `feedback_limit` the council has decided on, the latest decision first, each with its
+    feedback to read; and the `to_finish_limit` drafts they lead for opportunities open
+    now, the first to close first. One query, from their own bids outwards."""
+    from procurement.selectors.bids import bids_for_user  # procurement's selectors read returns
+
+    now = timezone.now()
+    decided = ExpressionWrapper(Q(decision__approved_at__isnull=False), output_field=BooleanField())
+    to_finish = ExpressionWrapper(
+        Q(
+            is_lead=True,
+            state=BidState.DRAFT,
+            opportunity__state=OpportunityState.PUBLISHED,
+            opportunity__opens_at__lte=now,
+            opportunity__closes_at__gt=now,
+        ),
+        output_field=BooleanField(),
+    )
+    rows = list(
+        bids_for_user(user=user)
+        .order_by()
+        .annotate(decided=decided, to_finish=to_finish)
+        .annotate(
+            feedback_rank=Window(
+                RowNumber(),
+                partition_by=[F("decided")],
+                order_by=[F("decision__approved_at").desc(), F("pk").desc()],
+            ),
+            finish_rank=Window(
+                RowNumber(),
+                partition_by=[F("to_finish")],
+                order_by=[F("opportunity__closes_at").asc(), F("pk").asc()],
+            ),
+        )
+        .filter(
+            Q(decided=True, feedback_rank__lte=feedback_limit)
+            | Q(to_finish=True, finish_rank__lte=to_finish_limit)
+        )
+    )
+    feedback = sorted(
+        (row for row in rows if row.decided and row.feedback_rank <= feedback_limit),
+        key=lambda row: row.feedback_rank,
+    )
+    drafts = sorted(
+        (row for row in rows if row.to_finish and row.finish_rank <= to_finish_limit),
+        key=lambda row: row.finish_rank,
+    )
+    return feedback, drafts
 
 
 @dataclass(frozen=True)
@@ -878,30 +961,41 @@ class ProviderHome:
     agreements_total: int
     returns_to_do: list[ReturnToDo]
     returns_total: int
-    #: The returns owed next for the to-do list, which lists more than this page's panel.
-    returns_due: list[ReturnToDo]
     feedback: list[Bid]
     notifications: list
     notifications_unread: int
+    #: For the to-do list, which lists more of each than this page's panels: the returns
+    #: owed next, the agreements waiting to be accepted and the draft bids to finish.
+    returns_due: list[ReturnToDo]
+    agreements_to_accept: list[Agreement]
+    bids_to_finish: list[Bid]
 
 
-def provider_home_get(*, user, limit: int = 5, returns_due_limit: int = 10) -> ProviderHome:
+def provider_home_get(*, user, limit: int = 5, to_do_limit: int = 10) -> ProviderHome:
     """The person's organisations' latest agreements, the returns they owe next with what to
-    do (`limit` for the panel, `returns_due_limit` for the to-do list, found once), the
-    feedback on their decided bids and their latest notifications: a fixed number of
-    queries (each list brings its own total)."""
-    agreements = list(provider_agreements(user=user).annotate(in_all=Window(Count("pk")))[:limit])
-    returns, returns_total = provider_returns_to_do(user=user, limit=max(limit, returns_due_limit))
+    do, the feedback on their decided bids and their latest notifications, and for the
+    to-do list (`to_do_limit` of each) the returns due, agreements to accept and bids to
+    finish: a fixed number of queries (each list brings its own total, and the lists of one
+    kind of thing come in one query)."""
+    agreements, agreements_total, to_accept = provider_agreements_latest(
+        user=user, limit=limit, to_accept_limit=to_do_limit
+    )
+    returns, returns_total = provider_returns_to_do(user=user, limit=max(limit, to_do_limit))
+    feedback, to_finish = provider_bids_latest(
+        user=user, feedback_limit=limit, to_finish_limit=to_do_limit
+    )
     notifications, unread = notifications_latest_get(user=user, limit=3)
     return ProviderHome(
         agreements=agreements,
-        agreements_total=agreements[0].in_all if agreements else 0,
+        agreements_total=agreements_total,
         returns_to_do=returns[:limit],
         returns_total=returns_total,
-        returns_due=returns[:returns_due_limit],
-        feedback=list(provider_feedback(user=user, limit=limit)),
+        feedback=feedback,
         notifications=notifications,
         notifications_unread=unread,
+        returns_due=returns[:to_do_limit],
+        agreements_to_accept=to_accept,
+        bids_to_finish=to_finish,
     )
 
 

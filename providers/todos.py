@@ -10,15 +10,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.templatetags.portal import govuk_date, govuk_datetime
-from monitoring.dashboards import provider_returns_to_do
+from monitoring.dashboards import ProviderHome
 from procurement.models import (
-    Agreement,
-    AgreementState,
-    Bid,
     BidState,
     Clarification,
     ConsortiumPartner,
-    OpportunityState,
 )
 from providers.models import ComplianceDocument
 from providers.selectors import EXPIRES_SOON_DAYS
@@ -37,18 +33,7 @@ class ToDo:
     urgent: bool = False
 
 
-def _bids_to_finish(user, now, limit) -> list[ToDo]:
-    bids = (
-        Bid.objects.filter(
-            organisation__memberships__user=user,
-            state=BidState.DRAFT,
-            opportunity__state=OpportunityState.PUBLISHED,
-            opportunity__opens_at__lte=now,
-            opportunity__closes_at__gt=now,
-        )
-        .select_related("opportunity", "organisation")
-        .order_by("opportunity__closes_at", "pk")
-    )
+def _bids_to_finish(bids, now) -> list[ToDo]:
     return [
         ToDo(
             kind="bid",
@@ -58,7 +43,7 @@ def _bids_to_finish(user, now, limit) -> list[ToDo]:
             url=bid.get_absolute_url(),
             urgent=bid.opportunity.closes_at - now <= dt.timedelta(days=7),
         )
-        for bid in bids[:limit]
+        for bid in bids
     ]
 
 
@@ -111,14 +96,7 @@ def _questions_answered(user, now, limit) -> list[ToDo]:
     ]
 
 
-def _agreements_to_accept(user, limit) -> list[ToDo]:
-    agreements = (
-        Agreement.objects.filter(
-            state=AgreementState.ISSUED, decision__bid__organisation__memberships__user=user
-        )
-        .select_related("decision__bid__organisation")
-        .order_by("issued_at", "pk")
-    )
+def _agreements_to_accept(agreements) -> list[ToDo]:
     return [
         ToDo(
             kind="agreement",
@@ -128,13 +106,11 @@ def _agreements_to_accept(user, limit) -> list[ToDo]:
             url=agreement.get_absolute_url(),
             urgent=True,
         )
-        for agreement in agreements[:limit]
+        for agreement in agreements
     ]
 
 
-def _returns_due(user, limit, rows) -> list[ToDo]:
-    if rows is None:
-        rows, _ = provider_returns_to_do(user=user, limit=limit)
+def _returns_due(rows) -> list[ToDo]:
     return [
         ToDo(
             kind="return",
@@ -179,19 +155,20 @@ def _documents_expiring(user, today, limit) -> list[ToDo]:
     ]
 
 
-def provider_todos_get(*, user, limit: int = 10, returns_due=None) -> list[ToDo]:
+def provider_todos_get(*, user, home: ProviderHome, limit: int = 10) -> list[ToDo]:
     """Everything the person's organisations have to do next: at most `limit` of each kind,
-    the urgent first (in each kind's own order). `returns_due`: the returns owed next when
-    the page has found them already (`ProviderHome.returns_due`), so not found twice."""
+    the urgent first (in each kind's own order). The bids to finish, agreements to accept
+    and returns due come from the page's `home` (`provider_home_get` with
+    `to_do_limit=limit`), which found them with its own lists."""
     if not user.is_authenticated:
         return []
     now = timezone.now()
     today = timezone.localdate()
     todos = (
-        _bids_to_finish(user, now, limit)
+        _bids_to_finish(home.bids_to_finish, now)
         + _partners_to_confirm(user, now, limit)
-        + _agreements_to_accept(user, limit)
-        + _returns_due(user, limit, returns_due)
+        + _agreements_to_accept(home.agreements_to_accept)
+        + _returns_due(home.returns_due)
         + _documents_expiring(user, today, limit)
         + _questions_answered(user, now, limit)
     )

@@ -50,7 +50,7 @@ class ProviderHomeView(LoginRequiredMixin, TemplateView):
             invitations=list(selectors.invitations_waiting_for_user(user=user)),
             pending_message=PENDING_MESSAGE,
             provider_home=home,
-            todos=provider_todos_get(user=user, returns_due=home.returns_due),
+            todos=provider_todos_get(user=user, home=home),
             **kwargs,
         )
 

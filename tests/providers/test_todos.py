@@ -110,7 +110,7 @@ def test_the_to_do_list_takes_the_same_queries_however_long_it_is(
 
     more()
     client.get("/organisations/")
-    with django_assert_max_num_queries(17) as few:
+    with django_assert_max_num_queries(15) as few:
         client.get("/organisations/")
     for _ in range(4):
         more()
@@ -118,3 +118,28 @@ def test_the_to_do_list_takes_the_same_queries_however_long_it_is(
         response = client.get("/organisations/")
     kinds = [todo.kind for todo in response.context["todos"]]
     assert kinds.count("bid") == 5 and kinds.count("partner") == 5
+
+
+def test_an_agreement_to_accept_stays_a_to_do_behind_five_newer_agreements(client, clock):
+    from tests.monitoring.factories_portfolio import agreement_under, funded_commission
+
+    person = member(OrganisationFactory())
+    funded = funded_commission()
+    issued = agreement_under(funded, amount="1000", state=AgreementState.ISSUED)
+    issued.organisation.memberships.create(user=person)
+    clock.shift(dt.timedelta(days=1))
+    newer = []
+    for number in range(5):
+        agreement = agreement_under(funded, amount=str(2000 + number))
+        agreement.organisation.memberships.create(user=person)
+        newer.append(agreement)
+    client.force_login(person)
+
+    response = client.get("/organisations/")
+
+    assert [a.reference for a in response.context["provider_home"].agreements] == [
+        a.reference for a in reversed(newer)
+    ]
+    assert "See all 6 agreements" in text_of(response)
+    to_accept = [todo for todo in response.context["todos"] if todo.kind == "agreement"]
+    assert [todo.title for todo in to_accept] == [f"Accept agreement {issued.reference}"]
