@@ -392,53 +392,44 @@ class Portfolio:
     month_label: str
 
 
+def _commission_groups() -> dict[int, tuple[int, list[int]]]:
+    """{commission pk: (its sector's pk, the pks of the priorities it serves)}, in one
+    query."""
+    groups: dict[int, tuple[int, list[int]]] = {}
+    for pk, sector_id, priority_id in Commission.objects.order_by().values_list(
+        "pk", "sector_id", "priorities"
+    ):
+        served = groups.setdefault(pk, (sector_id, []))[1]
+        if priority_id is not None:
+            served.append(priority_id)
+    return groups
+
+
 def _sums(
-    queryset,
+    rows,
     *,
-    commission: str,
-    amount: str,
+    zero: tuple,
+    commissions: dict[int, tuple[int, list[int]]],
     sectors: list[Sector],
     priorities: list[CorporatePriority],
-    count: bool = False,
 ) -> dict:
-    """{("sector", pk) or ("priority", pk) or "all": (sum of amount, count)} in one query:
-    each sector's and each priority's share, and the whole, summed side by side with
-    FILTER clauses. `commission` is the path from a row to its commission; a commission
-    serving two priorities counts under each, as the portfolio has always shown it."""
-    groups: dict = {"all": None}
-    for sector in sectors:
-        groups[("sector", sector.pk)] = Q(**{f"{commission}__sector": sector.pk})
-    served = Commission.priorities.through.objects
-    for priority in priorities:
-        groups[("priority", priority.pk)] = Q(
-            **{
-                f"{commission}__in": served.filter(corporatepriority=priority.pk).values(
-                    "commission_id"
-                )
-            }
-        )
-    aggregates = {}
-    for number, condition in enumerate(groups.values()):
-        aggregates[f"total_{number}"] = Coalesce(
-            Sum(amount, filter=condition), Value(ZERO), output_field=MONEY
-        )
-        if count:
-            aggregates[f"number_{number}"] = Count("pk", filter=condition)
-    row = queryset.order_by().aggregate(**aggregates)
-    return {
-        group: (row[f"total_{number}"], row.get(f"number_{number}", 0))
-        for number, group in enumerate(groups)
-    }
-
-
-def _paid(filters: PortfolioFilters) -> QuerySet[InstalmentPayment]:
-    payments = InstalmentPayment.objects.filter(
-        agreement__in=agreements_filtered(filters=filters).values("pk")
-    )
-    if filters.year_bounds is not None:
-        start, end = filters.year_bounds
-        payments = payments.filter(paid_on__gte=start, paid_on__lte=end)
-    return payments
+    """{("sector", pk) or ("priority", pk) or "all": [figures…]}: `rows` are each
+    commission's figures (commission pk first, then one for each of `zero`, which says
+    what each is when nothing is counted), added up for each sector, each priority and the
+    whole. A commission serving two priorities counts under each, as the portfolio has
+    always shown it."""
+    keys = ["all"] + [("sector", sector.pk) for sector in sectors]
+    keys += [("priority", priority.pk) for priority in priorities]
+    groups = {key: list(zero) for key in keys}
+    for commission_id, *figures in rows:
+        sector_id, served = commissions[commission_id]
+        keys = ["all", ("sector", sector_id)] + [("priority", pk) for pk in served]
+        for key in keys:
+            group = groups.get(key)
+            if group is not None:
+                for position, figure in enumerate(figures):
+                    group[position] += figure or 0
+    return groups
 
 
 def _investment(
@@ -448,30 +439,44 @@ def _investment(
     priorities: list[CorporatePriority],
 ) -> tuple[list[InvestmentRow], list[InvestmentRow], InvestmentRow]:
     """The rows by sector, the rows by priority and the total: budget, awarded and paid,
-    each summed in the database in one query for every row at once (three in all)."""
-    groups = {"sectors": sectors, "priorities": priorities}
+    summed in the database for each commission (the plans' budgets in one query, what was
+    awarded and paid in one pass over the agreements) and added up here."""
+    groups = {
+        "commissions": _commission_groups(),
+        "sectors": sectors,
+        "priorities": priorities,
+    }
     budgets = _sums(
-        specifications_budgeted(filters=filters), commission="commission", amount="budget", **groups
-    )
-    awarded = _sums(
-        agreements_filtered(filters=filters),
-        commission=AGREEMENT_COMMISSION,
-        amount="amount",
-        count=True,
+        specifications_budgeted(filters=filters)
+        .order_by()
+        .values_list("commission")
+        .annotate(total=Sum("budget")),
+        zero=(ZERO,),
         **groups,
     )
-    paid = _sums(
-        _paid(filters), commission=f"agreement__{AGREEMENT_COMMISSION}", amount="amount", **groups
+    paid = InstalmentPayment.objects.filter(agreement=OuterRef("pk"))
+    if filters.year_bounds is not None:
+        start, end = filters.year_bounds
+        paid = paid.filter(paid_on__gte=start, paid_on__lte=end)
+    paid = paid.order_by().values("agreement").annotate(total=Sum("amount")).values("total")
+    awarded = _sums(
+        agreements_filtered(filters=filters)
+        .order_by()
+        .annotate(paid_each=Subquery(paid, output_field=MONEY))
+        .values_list(AGREEMENT_COMMISSION)
+        .annotate(total=Sum("amount"), number=Count("pk"), paid=Sum("paid_each")),
+        zero=(ZERO, 0, ZERO),
+        **groups,
     )
 
     def row(key, name: str, narrowed: PortfolioFilters) -> InvestmentRow:
-        awarded_total, agreement_count = awarded[key]
+        awarded_total, agreement_count, paid_total = awarded[key]
         return InvestmentRow(
             name=name,
             budget=Figure(budgets[key][0], _commissions_url(narrowed)),
             awarded=Figure(awarded_total, _agreements_url(narrowed)),
             agreements=agreement_count,
-            paid=Figure(paid[key][0], _payments_url(narrowed, "paid")),
+            paid=Figure(paid_total, _payments_url(narrowed, "paid")),
         )
 
     by_sector = [
