@@ -53,10 +53,12 @@ from procurement.services import agreements as services
 
 
 class MyAgreementsView(LoginRequiredMixin, ListView):
-    """The agreements of the person's organisations that have been sent to them."""
+    """The agreements of the person's organisations that have been sent to them, the
+    newest first, 25 to a page."""
 
     template_name = "procurement/agreements/my_agreements.html"
     context_object_name = "agreements"
+    paginate_by = 25
 
     def get_queryset(self):
         return selectors.agreements_for_user(user=self.request.user)
