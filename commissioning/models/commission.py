@@ -93,7 +93,7 @@ def _specifications_with_parts(commission):
     loaded = page_loaded(commission, "specifications")
     if loaded is not None:
         return loaded
-    return commission.specifications.prefetch_related("outcomes", "measures__targets")
+    return commission.specifications.with_parts_counted()
 
 
 def _specification_url(commission) -> str:
@@ -138,8 +138,23 @@ DECLARE_INTERESTS = "procurement.declare_officer_interests"
 
 @answered_once  # asked by the condition, what it still needs and where: once a page
 def _assessment_reviews_missing(commission) -> list:
+    """`contracts_not_reviewed` at assessment: from the opportunities the page loaded with
+    `reviewed_at_assessment` (`commission_detail_get`) when it did, else asked afresh."""
+    from procurement.models import FundingType
+    from procurement.models.bidding import PUBLISHED_STATES
+    from procurement.selectors.assessment import commission_opportunities
     from procurement.selectors.conflicts_assessment import contracts_not_reviewed
 
+    if page_loaded(commission, "specifications") is not None:
+        loaded = commission_opportunities(commission=commission)
+        if all(hasattr(opportunity, "reviewed_at_assessment") for opportunity in loaded):
+            return [
+                opportunity
+                for opportunity in loaded
+                if opportunity.funding_type == FundingType.CONTRACT
+                and opportunity.state in PUBLISHED_STATES
+                and not opportunity.reviewed_at_assessment
+            ]
     return contracts_not_reviewed(commission=commission, stage="assessment")
 
 
@@ -275,9 +290,9 @@ class Commission(ConcurrentTransitionMixin, models.Model):
         link=_options_url,
     )
     def has_recommended_option(self) -> bool:
-        options = page_loaded(self, "options")
-        if options is not None:
-            return any(option.is_recommended for option in options)
+        counted = page_loaded(self, "recommended_option_count")
+        if counted is not None:
+            return bool(counted)
         return self.options.filter(is_recommended=True).exists()
 
     @condition(

@@ -5,12 +5,13 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django_fsm import FSMField, FSMModelMixin, transition
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 
 from commissioning import rules as commission_rules
+from core.selectors import count_of
 from core.transitions import condition
 
 # --- Options appraisal ------------------------------------------------------------------------
@@ -103,6 +104,20 @@ class SuccessMeasure(models.Model):
         return self.name
 
 
+class SpecificationQuerySet(models.QuerySet):
+    def with_parts_counted(self):
+        """Each with how many outcomes and success measures it has, and how many of those
+        measures have no target yet: what `is_complete` asks, without reading the parts."""
+        outcomes = SpecificationOutcome.objects.filter(specification=OuterRef("pk"))
+        measures = SpecificationMeasure.objects.filter(specification=OuterRef("pk"))
+        targets = MeasureTarget.objects.filter(specification_measure=OuterRef("pk"))
+        return self.annotate(
+            outcomes_counted=count_of(outcomes, per="specification"),
+            measures_counted=count_of(measures, per="specification"),
+            measures_untargeted=count_of(measures.filter(~Exists(targets)), per="specification"),
+        )
+
+
 class Specification(models.Model):
     """A service specification: what the council wants commissioned, designed with
     sector partners. It belongs to a commission."""
@@ -131,6 +146,8 @@ class Specification(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = SpecificationQuerySet.as_manager()
+
     class Meta:
         ordering = ["commission", "title"]
         constraints = [
@@ -144,7 +161,9 @@ class Specification(models.Model):
         return reverse("specification_detail", kwargs={"pk": self.pk})
 
     def missing_for_completion(self) -> list[str]:
-        """What the specification still needs before it can go into a plan."""
+        """What the specification still needs before it can go into a plan: from its parts
+        counted with it (`SpecificationQuerySet.with_parts_counted`) when a list read them
+        so, otherwise from its (prefetched) outcomes, measures and targets."""
         missing = []
         if not self.summary.strip():
             missing.append("A description of the service")
@@ -152,12 +171,20 @@ class Specification(models.Model):
             missing.append("Who is eligible to bid")
         if not self.budget:
             missing.append("A budget")
-        if not self.outcomes.all():
+        if "outcomes_counted" in vars(self):
+            has_outcomes = bool(self.outcomes_counted)
+            has_measures = bool(self.measures_counted)
+            untargeted = bool(self.measures_untargeted)
+        else:
+            measures = self.measures.all()
+            has_outcomes = bool(self.outcomes.all())
+            has_measures = bool(measures)
+            untargeted = any(not measure.targets.all() for measure in measures)
+        if not has_outcomes:
             missing.append("At least one outcome")
-        measures = self.measures.all()
-        if not measures:
+        if not has_measures:
             missing.append("At least one success measure")
-        elif any(not measure.targets.all() for measure in measures):
+        elif untargeted:
             missing.append("A target for every success measure")
         return missing
 

@@ -2,7 +2,19 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django_fsm_log.models import StateLog
 
 from commissioning.models import (
@@ -10,11 +22,14 @@ from commissioning.models import (
     Commission,
     CommissionState,
     CorporatePriority,
+    CrossCuttingTheme,
+    Option,
     Sector,
     Specification,
     Stage,
 )
 from commissioning.models.commission import STATES_OF_STAGE
+from core.selectors import count_of
 from core.transitions import (
     Action,
     ChecklistItem,
@@ -88,26 +103,29 @@ def commission_stage_counts(*, queryset: QuerySet[Commission], led_by=None) -> d
 
 
 def commission_detail_get(*, pk: int) -> Commission:
-    """The commission with what its page shows and its conditions read: its lists, its
-    specifications' parts and opportunities (each with `has_bids`), and its counts."""
-    from procurement.models import Bid, BidState, Opportunity
+    """The commission with what its page shows and its conditions read: its specifications
+    with their parts counted and their opportunities (each with `has_bids` and
+    `reviewed_at_assessment`), and its counts (of its options too, with the recommended
+    one's title). Its priorities, themes and areas are read by `commission_labels`."""
+    from procurement.models import Bid, BidState, ConflictsAssessment, ConflictsStage, Opportunity
 
     received = Bid.objects.filter(opportunity=OuterRef("pk"), state=BidState.SUBMITTED)
-    opportunities = Opportunity.objects.annotate(has_bids=Exists(received))
+    reviewed = ConflictsAssessment.objects.filter(
+        opportunity=OuterRef("pk"), stage=ConflictsStage.ASSESSMENT
+    )
+    opportunities = Opportunity.objects.annotate(
+        has_bids=Exists(received), reviewed_at_assessment=Exists(reviewed)
+    )
+    options = Option.objects.filter(commission=OuterRef("pk"))
+    recommended = options.filter(is_recommended=True)
     return (
         Commission.objects.select_related("sector", "lead_officer", "plan_requested_by")
         .prefetch_related(
-            "priorities",
-            "themes",
-            "options",
-            Prefetch("areas", Area.objects.order_by("name")),
             Prefetch(
                 "specifications",
-                Specification.objects.order_by("title").prefetch_related(
-                    "outcomes",
-                    "measures__targets",
-                    Prefetch("opportunities", opportunities),
-                ),
+                Specification.objects.order_by("title")
+                .with_parts_counted()
+                .prefetch_related(Prefetch("opportunities", opportunities)),
             ),
         )
         .annotate(
@@ -115,9 +133,47 @@ def commission_detail_get(*, pk: int) -> Commission:
             gap_count=Count("gaps", distinct=True),
             event_count=Count("engagement_events", distinct=True),
             feedback_count=Count("feedback", distinct=True),
+            option_count=count_of(options, per="commission"),
+            recommended_option_count=count_of(recommended, per="commission"),
+            recommended_option_title=Subquery(recommended.values("title")[:1]),
         )
         .get(pk=pk)
     )
+
+
+@dataclass(frozen=True)
+class CommissionLabels:
+    """The names of a commission's corporate priorities and cross-cutting themes (in the
+    framework's order) and of its wards and areas (by name)."""
+
+    priorities: list[str]
+    themes: list[str]
+    areas: list[str]
+
+
+def commission_labels(*, commission: Commission) -> CommissionLabels:
+    """The commission's priorities, themes and areas by name, read in one query."""
+    names = (
+        CorporatePriority.objects.filter(commissions=commission)
+        .annotate(group=Value("priorities"), position=F("order"))
+        .values_list("group", "position", "name")
+        .order_by()
+        .union(
+            CrossCuttingTheme.objects.filter(commissions=commission)
+            .annotate(group=Value("themes"), position=F("order"))
+            .values_list("group", "position", "name")
+            .order_by(),
+            Area.objects.filter(commissions=commission)
+            .annotate(group=Value("areas"), position=Value(0))
+            .values_list("group", "position", "name")
+            .order_by(),
+            all=True,
+        )
+    )
+    grouped: dict[str, list[str]] = {"priorities": [], "themes": [], "areas": []}
+    for group, _position, name in sorted(names):
+        grouped[group].append(name)
+    return CommissionLabels(**grouped)
 
 
 def commission_cycle_position(*, commission: Commission) -> list[CycleStagePosition]:

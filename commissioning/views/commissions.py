@@ -125,6 +125,7 @@ class CommissionDetailView(CommissionMixin, ObjectPermissionRequiredMixin, Templ
             commission=commission,
             purchases=commission_purchases(commission=commission) if bought else None,
             cycle=selectors.commission_cycle_position(commission=commission),
+            labels=selectors.commission_labels(commission=commission),
             next_steps=next_steps,
             actions=actions,
             timeline=selectors.commission_timeline(commission=commission),
