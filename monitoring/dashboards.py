@@ -65,6 +65,7 @@ from procurement.models import (
     OpportunityState,
     PaymentInstalment,
 )
+from procurement.selectors.bids import bids_for_user
 
 ZERO = Decimal(0)
 MONEY = DecimalField(max_digits=14, decimal_places=2)
@@ -828,6 +829,54 @@ def _next_action(monitoring_return: MonitoringReturn) -> tuple[str, str]:
     return "Continue the return", edit
 
 
+#: What a provider's home reads of a return it lists, and of its agreement and organisation.
+_RETURN_TO_DO_FIELDS = (
+    "agreement_id",
+    "period_start",
+    "period_end",
+    "due_on",
+    "state",
+    "agreement__reference",
+    "agreement__state",
+    "agreement__decision_id",
+    "agreement__decision__bid_id",
+    "agreement__decision__bid__organisation_id",
+    "agreement__decision__bid__organisation__name",
+)
+
+#: What a provider's home reads of an agreement it lists (and ranks them by), and of its
+#: opportunity and organisation.
+_AGREEMENT_LISTED_FIELDS = (
+    "decision_id",
+    "reference",
+    "kind",
+    "amount",
+    "state",
+    "issued_at",
+    "decision__bid_id",
+    "decision__bid__opportunity_id",
+    "decision__bid__opportunity__title",
+    "decision__bid__organisation_id",
+    "decision__bid__organisation__name",
+)
+
+#: What a provider's home reads of a bid it lists, with its opportunity, organisation and
+#: decision.
+_BID_LISTED_FIELDS = (
+    "reference",
+    "state",
+    "opportunity_id",
+    "organisation_id",
+    "opportunity__title",
+    "opportunity__closes_at",
+    "organisation__name",
+    "decision__bid_id",
+    "decision__outcome",
+    "decision__amount",
+    "decision__approved_at",
+)
+
+
 def provider_returns_to_do(*, user, limit: int = 5) -> tuple[list[ReturnToDo], int]:
     """The returns the person's organisations owe on agreements in delivery for periods
     that have started (not yet sent, or sent back for changes), the earliest due first,
@@ -842,6 +891,7 @@ def provider_returns_to_do(*, user, limit: int = 5) -> tuple[list[ReturnToDo], i
     )
     chosen = list(
         returns.select_related("agreement__decision__bid__organisation")
+        .only(*_RETURN_TO_DO_FIELDS)
         .annotate(in_all=Window(Count("pk")))
         .order_by("due_on", "pk")[:limit]
     )
@@ -881,6 +931,7 @@ def provider_agreements_latest(
     rows = list(
         provider_agreements(user=user)
         .order_by()
+        .only(*_AGREEMENT_LISTED_FIELDS)
         .annotate(
             in_all=Window(Count("pk")),
             newest_rank=Window(RowNumber(), order_by=[F("issued_at").desc(), F("pk").desc()]),
@@ -912,8 +963,6 @@ def provider_bids_latest(
     `feedback_limit` the council has decided on, the latest decision first, each with its
     feedback to read; and the `to_finish_limit` drafts they lead for opportunities open
     now, the first to close first. One query, from their own bids outwards."""
-    from procurement.selectors.bids import bids_for_user  # procurement's selectors read returns
-
     now = timezone.now()
     decided = ExpressionWrapper(Q(decision__approved_at__isnull=False), output_field=BooleanField())
     to_finish = ExpressionWrapper(
@@ -929,6 +978,7 @@ def provider_bids_latest(
     rows = list(
         bids_for_user(user=user)
         .order_by()
+        .only(*_BID_LISTED_FIELDS)
         .annotate(decided=decided, to_finish=to_finish)
         .annotate(
             feedback_rank=Window(
