@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, F, Max, Min, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, F, FilteredRelation, Max, Min, OuterRef, Q, QuerySet, Sum
 from django.db.models.lookups import Exact
 
 from core.models import User
@@ -143,8 +143,37 @@ class QuestionRow:
         return len(self.given) > 1 and self.spread >= self.threshold
 
 
+class ModerationStatus:
+    """A bid's moderation status in words and as a tag colour, from its `assigned`,
+    `waiting_for`, `is_moderated`, `moderated_count` and `question_count`."""
+
+    @property
+    def status(self) -> str:
+        if not self.assigned:
+            return "Not assigned to the panel"
+        if self.waiting_for:
+            count = len(self.waiting_for)
+            members = "panel member’s" if count == 1 else "panel members’"
+            return f"Waiting for {count} {members} scores"
+        if self.is_moderated:
+            return "Moderated"
+        if self.moderated_count:
+            return f"Moderated {self.moderated_count} of {self.question_count} questions"
+        return "Ready to moderate"
+
+    @property
+    def status_colour(self) -> str:
+        if self.is_moderated:
+            return "green"
+        if not self.assigned:
+            return "red"
+        if self.waiting_for:
+            return "grey"
+        return "blue"
+
+
 @dataclass
-class BidModeration:
+class BidModeration(ModerationStatus):
     bid: Bid
     columns: list[PanelColumn]
     rows: list[QuestionRow]
@@ -171,6 +200,10 @@ class BidModeration:
         return sum(1 for row in self.rows if row.moderated is not None)
 
     @property
+    def question_count(self) -> int:
+        return len(self.rows)
+
+    @property
     def is_moderated(self) -> bool:
         return bool(self.rows) and self.moderated_count == len(self.rows)
 
@@ -188,30 +221,6 @@ class BidModeration:
             return None
         scores = {row.question.pk: row.moderated.score for row in self.rows}
         return weighted_total(scores=scores, weights=self.weights)
-
-    @property
-    def status(self) -> str:
-        if not self.assigned:
-            return "Not assigned to the panel"
-        if self.waiting_for:
-            count = len(self.waiting_for)
-            members = "panel member’s" if count == 1 else "panel members’"
-            return f"Waiting for {count} {members} scores"
-        if self.is_moderated:
-            return "Moderated"
-        if self.moderated_count:
-            return f"Moderated {self.moderated_count} of {len(self.rows)} questions"
-        return "Ready to moderate"
-
-    @property
-    def status_colour(self) -> str:
-        if self.is_moderated:
-            return "green"
-        if not self.assigned:
-            return "red"
-        if self.waiting_for:
-            return "grey"
-        return "blue"
 
 
 def _bid_moderations(*, opportunity: Opportunity, bids: list[Bid]) -> list[BidModeration]:
@@ -284,16 +293,112 @@ def bids_for_moderation(*, opportunity: Opportunity) -> QuerySet[Bid]:
     )
 
 
-def bid_moderations(*, opportunity: Opportunity, bids: Iterable[Bid]) -> list[BidModeration]:
-    """The bids (a page of them) with their panel's submitted scores side by side."""
-    return _bid_moderations(opportunity=opportunity, bids=list(bids))
+@dataclass(frozen=True)
+class Divergence:
+    """How far apart the panel's scores are on a question (`divergence_tag.html`)."""
+
+    spread: int
 
 
-def opportunity_moderation(*, opportunity: Opportunity) -> list[BidModeration]:
-    """Every bid received, by reference, with its panel's submitted scores side by side."""
-    return bid_moderations(
-        opportunity=opportunity, bids=bids_for_moderation(opportunity=opportunity)
+@dataclass
+class BidSummary(ModerationStatus):
+    """One bid's row on the moderation list: the same status, totals and divergence a
+    `BidModeration` gives, read from counts, sums and spreads the database works out, not
+    from every score and comment."""
+
+    bid: Bid
+    question_count: int
+    submitted_count: int = 0
+    waiting_for: list[str] = field(default_factory=list)
+    conflicts_unresolved: int = 0
+    moderated_count: int = 0
+    panel_total: Decimal | None = None
+    moderated_total: Decimal | None = None
+    divergent_count: int = 0
+    widest_divergence: Divergence | None = None
+
+    @property
+    def assigned(self) -> bool:
+        return bool(self.submitted_count or self.waiting_for)
+
+    @property
+    def is_moderated(self) -> bool:
+        return bool(self.question_count) and self.moderated_count == self.question_count
+
+
+def bid_summaries(
+    *, opportunity: Opportunity, bids: Iterable[Bid], questions: list[Question] | None = None
+) -> list[BidSummary]:
+    """The bids (a page of them) each summed up for the moderation list, in three queries
+    (and one for the `questions` when not given) however many bids, panel members and
+    questions: only the submitted scores on assignments no conflict took away count, as on
+    each bid's own page."""
+    bids = list(bids)
+    bid_ids = [bid.pk for bid in bids]
+    if questions is None:
+        questions = opportunity_questions(opportunity=opportunity)
+    weights = question_weights(questions=questions)
+    threshold = opportunity.divergence_threshold
+    summaries = {bid.pk: BidSummary(bid=bid, question_count=len(questions)) for bid in bids}
+
+    assignments = (
+        Assignment.objects.filter(bid__in=bid_ids)
+        .order_by("panel_member__user__full_name", "panel_member__user__email", "pk")
+        .values_list(
+            "bid_id",
+            "conflict_id",
+            "conflict_resolved_at",
+            "submitted_at",
+            "panel_member__user__full_name",
+            "panel_member__user__email",
+        )
     )
+    for bid_id, conflict_id, resolved_at, submitted_at, full_name, email in assignments:
+        summary = summaries[bid_id]
+        if conflict_id is not None:
+            summary.conflicts_unresolved += resolved_at is None
+        elif submitted_at is not None:
+            summary.submitted_count += 1
+        else:
+            summary.waiting_for.append(full_name or email)
+
+    # Per bid and question: how many scores, their sum, and how far apart they are.
+    given = (
+        Score.objects.filter(
+            assignment__bid__in=bid_ids,
+            assignment__submitted_at__isnull=False,
+            assignment__conflict__isnull=True,
+        )
+        .order_by()
+        .values("assignment__bid", "question")
+        .annotate(n=Count("pk"), total=Sum("score"), spread=Max("score") - Min("score"))
+        .values_list("assignment__bid", "question", "n", "total", "spread")
+    )
+    means: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    for bid_id, question_id, count, total, spread in given:
+        means[bid_id][question_id] = Decimal(total) / count
+        summary = summaries[bid_id]
+        if count > 1 and spread >= threshold:
+            summary.divergent_count += 1
+            widest = summary.widest_divergence
+            if widest is None or spread > widest.spread:
+                summary.widest_divergence = Divergence(spread)
+
+    moderated: dict[int, dict[int, int]] = defaultdict(dict)
+    for bid_id, question_id, score in (
+        ModeratedScore.objects.filter(bid__in=bid_ids, question__in=list(weights))
+        .order_by()
+        .values_list("bid_id", "question_id", "score")
+    ):
+        moderated[bid_id][question_id] = score
+
+    for bid_id, summary in summaries.items():
+        if summary.submitted_count:
+            summary.panel_total = weighted_total(scores=means[bid_id], weights=weights)
+        summary.moderated_count = len(moderated[bid_id])
+        if summary.is_moderated:
+            summary.moderated_total = weighted_total(scores=moderated[bid_id], weights=weights)
+    return list(summaries.values())
 
 
 @dataclass(frozen=True)
@@ -306,21 +411,32 @@ class ModerationProgress:
     divergent: int
 
 
-def moderation_progress(*, opportunity: Opportunity) -> ModerationProgress:
-    """Counted in the database (three queries), however many bids and scores there are:
-    the same answers `BidModeration.is_moderated` and `divergent_count` give bid by bid."""
+def moderation_progress(
+    *, opportunity: Opportunity, questions: list[Question] | None = None
+) -> ModerationProgress:
+    """Counted in the database (two queries, and one for the `questions` when not given),
+    however many bids and scores there are: the same answers `BidModeration.is_moderated`
+    and `divergent_count` give bid by bid."""
+    if questions is None:
+        questions = opportunity_questions(opportunity=opportunity)
     bids = bids_for_moderation(opportunity=opportunity).order_by()
-    questions = opportunity.questions.values("pk")
-    question_count = questions.count()
-    moderated_scores = ModeratedScore.objects.filter(bid=OuterRef("pk"), question__in=questions)
-    fully_moderated = Exact(count_of(moderated_scores, per="bid"), question_count)
-    counts = bids.aggregate(received=Count("pk"), moderated=Count("pk", filter=fully_moderated))
+    if questions:
+        moderated_scores = ModeratedScore.objects.filter(
+            bid=OuterRef("pk"), question__in=[question.pk for question in questions]
+        )
+        fully_moderated = Exact(count_of(moderated_scores, per="bid"), len(questions))
+        counts = bids.aggregate(received=Count("pk"), moderated=Count("pk", filter=fully_moderated))
+    else:
+        counts = {"received": bids.count(), "moderated": 0}
+    # From the received bids' assignments to their scores (a score is only ever given for a
+    # question of its bid's opportunity: services.assessment): read through the index on
+    # the assignment, never every score of each question.
     divergent = (
         Score.objects.filter(
-            assignment__bid__in=bids.values("pk"),
+            assignment__bid__opportunity=opportunity,
+            assignment__bid__state=BidState.SUBMITTED,
             assignment__submitted_at__isnull=False,
             assignment__conflict__isnull=True,
-            question__in=questions,
         )
         .order_by()
         .values("assignment__bid", "question")
@@ -329,9 +445,7 @@ def moderation_progress(*, opportunity: Opportunity) -> ModerationProgress:
         .count()
     )
     return ModerationProgress(
-        received=counts["received"],
-        moderated=counts["moderated"] if question_count else 0,
-        divergent=divergent,
+        received=counts["received"], moderated=counts["moderated"], divergent=divergent
     )
 
 
@@ -381,6 +495,8 @@ class Ranking:
     ranked: list[RankedBid]
     not_moderated: list[Unmoderated]
     proposal: Proposal
+    # Every bid not yet moderated, whether or not `not_moderated` lists them all.
+    not_moderated_count: int = 0
 
     @property
     def budget(self) -> Decimal:
@@ -395,6 +511,11 @@ class Ranking:
         return [row for row in self.ranked if row.proposed]
 
     @property
+    def not_moderated_more(self) -> int:
+        """How many bids not yet moderated `not_moderated` leaves out."""
+        return self.not_moderated_count - len(self.not_moderated)
+
+    @property
     def below_threshold(self) -> list[RankedBid]:
         return [row for row in self.ranked if not row.meets_threshold]
 
@@ -402,33 +523,53 @@ class Ranking:
         return next((row for row in self.ranked if row.bid.pk == bid_id), None)
 
 
-def opportunity_ranking(*, opportunity: Opportunity) -> Ranking:
+def opportunity_ranking(
+    *, opportunity: Opportunity, not_moderated_limit: int | None = None
+) -> Ranking:
     """The bids received ranked by moderated weighted total (highest first; equal totals
     share a rank, the smaller amount first), the amounts requested adding up against the
     budget, and the optimiser's proposal: the bids at or above the quality threshold whose
     totals add up to the most within the budget. Bids not fully moderated are left out of
-    the ranking and listed apart."""
+    the ranking and listed apart, by reference: the first `not_moderated_limit` of them
+    when given (all are counted), so that a page shows what is left without reading every
+    bid that is.
+
+    Three queries: the questions, every bid's moderated scores (a row per bid with none),
+    and the bids shown with their organisations and decisions."""
     questions = opportunity_questions(opportunity=opportunity)
     weights = question_weights(questions=questions)
-    bids = list(
-        opportunity.bids.filter(state=BidState.SUBMITTED)
-        .select_related("organisation", "decision__recommended_by")
-        .order_by("reference")
-    )
-    moderated: dict[int, dict[int, int]] = defaultdict(dict)
-    for bid_id, question_id, score in ModeratedScore.objects.filter(
-        bid__in=[bid.pk for bid in bids], question__in=list(weights)
-    ).values_list("bid_id", "question_id", "score"):
-        moderated[bid_id][question_id] = score
+    received = opportunity.bids.filter(state=BidState.SUBMITTED)
+    by_reference = received.order_by("reference", "pk")
+    if weights:
+        given = FilteredRelation(
+            "moderated_scores", condition=Q(moderated_scores__question__in=list(weights))
+        )
+        scores = by_reference.annotate(given=given).values_list(
+            "pk", "given__question_id", "given__score"
+        )
+    else:
+        scores = ((pk, None, None) for pk in by_reference.values_list("pk", flat=True))
+    moderated: dict[int, dict[int, int]] = {}
+    for bid_id, question_id, score in scores:
+        moderated.setdefault(bid_id, {})
+        if question_id is not None:
+            moderated[bid_id][question_id] = score
 
-    totals: list[tuple[Bid, Decimal]] = []
-    not_moderated = []
-    for bid in bids:
-        given = moderated[bid.pk]
-        if questions and len(given) == len(questions):
-            totals.append((bid, weighted_total(scores=given, weights=weights)))
-        else:
-            not_moderated.append(Unmoderated(bid, len(given), len(questions)))
+    ranked_ids, unmoderated_ids = [], []
+    for bid_id, given in moderated.items():
+        fully = questions and len(given) == len(questions)
+        (ranked_ids if fully else unmoderated_ids).append(bid_id)
+    shown_ids = unmoderated_ids[:not_moderated_limit]
+    bids = received.select_related("organisation", "decision__recommended_by").in_bulk(
+        ranked_ids + shown_ids
+    )
+    totals = [
+        (bids[bid_id], weighted_total(scores=moderated[bid_id], weights=weights))
+        for bid_id in ranked_ids
+    ]
+    not_moderated = [
+        Unmoderated(bids[bid_id], len(moderated[bid_id]), len(questions)) for bid_id in shown_ids
+    ]
 
     totals.sort(key=lambda pair: (-pair[1], pair[0].amount_requested or 0, pair[0].reference))
     ranked = []
@@ -458,7 +599,11 @@ def opportunity_ranking(*, opportunity: Opportunity) -> Ranking:
     for row in ranked:
         row.proposed = row.bid.pk in proposal
     return Ranking(
-        opportunity=opportunity, ranked=ranked, not_moderated=not_moderated, proposal=proposal
+        opportunity=opportunity,
+        ranked=ranked,
+        not_moderated=not_moderated,
+        proposal=proposal,
+        not_moderated_count=len(unmoderated_ids),
     )
 
 

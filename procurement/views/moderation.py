@@ -31,6 +31,9 @@ from procurement.services import moderation as services
 
 S = CommissionState
 MODERATION_PER_PAGE = 50
+# The ranking page lists this many of the bids not yet moderated (the moderation list has
+# them all).
+NOT_MODERATED_SHOWN = 20
 
 
 def read_only_message(commission) -> str:
@@ -104,8 +107,12 @@ class ModerationView(AssessmentPageMixin, ListView):
         return selectors.bids_for_moderation(opportunity=self.opportunity)
 
     @cached_property
+    def questions(self):
+        return assessment_selectors.opportunity_questions(opportunity=self.opportunity)
+
+    @cached_property
     def progress(self) -> selectors.ModerationProgress:
-        return selectors.moderation_progress(opportunity=self.opportunity)
+        return selectors.moderation_progress(opportunity=self.opportunity, questions=self.questions)
 
     def get_paginator(self, queryset, per_page, **kwargs):
         paginator = super().get_paginator(queryset, per_page, **kwargs)
@@ -116,8 +123,8 @@ class ModerationView(AssessmentPageMixin, ListView):
         context = super().get_context_data(**kwargs)
         progress = self.progress
         context.update(
-            moderations=selectors.bid_moderations(
-                opportunity=self.opportunity, bids=context["bids"]
+            moderations=selectors.bid_summaries(
+                opportunity=self.opportunity, bids=context["bids"], questions=self.questions
             ),
             received_count=progress.received,
             moderated_count=progress.moderated,
@@ -201,7 +208,9 @@ class RankingView(AssessmentPageMixin, FormView):
 
     @cached_property
     def ranking(self):
-        return selectors.opportunity_ranking(opportunity=self.opportunity)
+        return selectors.opportunity_ranking(
+            opportunity=self.opportunity, not_moderated_limit=NOT_MODERATED_SHOWN
+        )
 
     def get_form(self, form_class=None):
         if not self.editable or not self.ranking.ranked:

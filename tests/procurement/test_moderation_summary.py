@@ -87,3 +87,76 @@ def test_after_moderating_the_officer_returns_to_the_bids_page(
     page = client.get(response["Location"])
     assert f'id="bid-{fifth.pk}"' in page.content.decode()
     assert "5 bids received; 3 moderated." in text_of(page)
+
+
+def test_each_row_says_what_the_bids_own_page_says(client, officer):
+    """The list sums each bid up from counts and spreads the database works out: the same
+    status, totals, divergence, panel count, who is awaited and conflicts as the bid's own
+    page, which reads every score."""
+    from procurement.models import ConflictDeclaration
+    from procurement.selectors import moderation as selectors
+
+    opportunity = closed_opportunity(lead_officer=officer)
+    ann, ben, cat = (panel_member_add(opportunity) for _ in range(3))
+    bids = sorted(
+        (submitted_bid(opportunity=opportunity) for _ in range(6)),
+        key=lambda b: (b.reference, b.pk),
+    )
+    waiting, partly, divergent, conflicted, moderated, unassigned = bids
+    scores_give(assign(waiting, ann), [4, 4, 4])
+    assign(waiting, ben)  # nothing sent yet
+    for bid in (partly, divergent, conflicted, moderated):
+        scores_give(assign(bid, ann), [5, 2, 3])
+        scores_give(
+            assign(bid, ben), [1 if bid is divergent else 4, 2, 0 if bid is divergent else 3]
+        )
+    moderate(moderated, [4, 2, 3], by=officer)
+    moderate(partly, [4, 2, 3], by=officer)
+    partly.moderated_scores.order_by("question__order").last().delete()
+    taken_away = assign(conflicted, cat)
+    scores_give(taken_away, [0, 0, 0])
+    taken_away.conflict = ConflictDeclaration.objects.create(
+        panel_member=cat,
+        organisation=conflicted.organisation,
+        has_conflict=True,
+        kind="personal",
+        description="A trustee",
+        declared_by=cat.user,
+    )
+    taken_away.save()
+    client.force_login(officer)
+
+    page = client.get(f"/staff/opportunities/{opportunity.pk}/moderation/")
+
+    rows = {summary.bid.pk: summary for summary in page.context["moderations"]}
+    assert list(rows) == [bid.pk for bid in bids]
+    for bid in bids:
+        summary, detail = rows[bid.pk], selectors.bid_moderation(bid=bid)
+        widest = detail.widest_divergence
+        assert (
+            summary.status,
+            summary.status_colour,
+            summary.panel_total,
+            summary.moderated_total,
+            summary.divergent_count,
+            summary.widest_divergence.spread if summary.widest_divergence else None,
+            summary.submitted_count,
+            summary.waiting_for,
+            summary.conflicts_unresolved,
+        ) == (
+            detail.status,
+            detail.status_colour,
+            detail.panel_total,
+            detail.moderated_total,
+            detail.divergent_count,
+            widest.spread if widest else None,
+            len(detail.columns),
+            detail.waiting_for,
+            detail.conflicts_unresolved,
+        ), bid.reference
+    assert rows[waiting.pk].status == "Waiting for 1 panel member’s scores"
+    assert rows[partly.pk].status == "Moderated 2 of 3 questions"
+    assert rows[divergent.pk].widest_divergence.spread == 4
+    assert rows[conflicted.pk].conflicts_unresolved == 1
+    assert rows[moderated.pk].status == "Moderated"
+    assert rows[unassigned.pk].status == "Not assigned to the panel"

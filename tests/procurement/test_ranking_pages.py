@@ -284,3 +284,44 @@ def test_the_factory_recommendation_passes_the_page(client):
     page = text_of(client.get(ranking_url(assessed.opportunity)))
     assert "Award £30,000" in page and "Award £25,000" in page
     assert page.count("Not successful") >= 1
+
+
+def test_the_first_bids_not_yet_moderated_are_listed_and_the_rest_counted(
+    client, officer, monkeypatch
+):
+    """However many bids are still to moderate, the page lists the first few by reference
+    and counts the rest, with every bid's progress one click away on the moderation list;
+    its queries stay the same."""
+    from procurement.views import moderation as views
+
+    monkeypatch.setattr(views, "NOT_MODERATED_SHOWN", 2)
+    opportunity = closed_opportunity(lead_officer=officer)
+    bid_with(opportunity, "20000", [4, 4, 4], "Ash Trust")
+    client.force_login(officer)
+
+    def page_with(unmoderated: int):
+        for n in range(unmoderated - opportunity.bids.count() + 1):
+            bid_with(opportunity, "10000", None, f"Waiting {unmoderated}-{n}")
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(ranking_url(opportunity))
+        return response, len(queries)
+
+    few, few_queries = page_with(2)
+    many, many_queries = page_with(7)
+
+    assert few_queries == many_queries
+    waiting = sorted(
+        opportunity.bids.filter(organisation__name__startswith="Waiting"),
+        key=lambda bid: (bid.reference, bid.pk),
+    )
+    page = text_of(many)
+    assert "Bids ranked 1 7 not yet moderated" in page
+    assert "1 Ash Trust" in page
+    for bid in waiting[:2]:
+        assert re.search(rf"{bid.organisation.name} ?: 0 of 3 questions moderated", page)
+    for bid in waiting[2:]:
+        assert bid.organisation.name not in page
+    assert "These are the first 2 by reference; 5 more are not yet moderated." in page
+    moderation = f'href="/staff/opportunities/{opportunity.pk}/moderation/"'
+    assert moderation in many.content.decode().split("Not yet moderated")[1]
+    assert "more are not yet moderated" not in text_of(few)
