@@ -188,11 +188,25 @@ def declarations_latest(*, panel_members: Iterable[PanelMember]) -> dict[int, di
     return latest
 
 
-def conflicted_organisations(*, panel_members: Iterable[PanelMember]) -> dict[int, set[int]]:
-    """Panel member id → the organisations they have a conflict with now."""
+def conflicted_organisations(
+    *, panel_members: Iterable[PanelMember], organisation_ids: Iterable[int] | None = None
+) -> dict[int, set[int]]:
+    """Panel member id → the organisations they have a conflict with now: of
+    `organisation_ids` only, when given (a page of bids), so that a page reads only the
+    declarations about what it shows."""
+    declarations = ConflictDeclaration.objects.filter(
+        panel_member__in=[place.pk for place in panel_members]
+    )
+    if organisation_ids is not None:
+        declarations = declarations.filter(organisation__in=list(organisation_ids))
+    latest: dict[int, dict[int, bool]] = defaultdict(dict)
+    for place_id, organisation_id, has_conflict in declarations.order_by(
+        "declared_at", "pk"
+    ).values_list("panel_member_id", "organisation_id", "has_conflict"):
+        latest[place_id][organisation_id] = has_conflict
     return {
-        place_id: {org_id for org_id, d in by_org.items() if d.has_conflict}
-        for place_id, by_org in declarations_latest(panel_members=panel_members).items()
+        place_id: {org_id for org_id, has_conflict in by_org.items() if has_conflict}
+        for place_id, by_org in latest.items()
     }
 
 
@@ -273,7 +287,10 @@ def assignment_grid(
             bid__opportunity=opportunity, bid__in=[bid.pk for bid in bids]
         )
     }
-    conflicts = conflicted_organisations(panel_members=members)
+    conflicts = conflicted_organisations(
+        panel_members=members,
+        organisation_ids={org_id for bid in bids for org_id in bid_organisation_ids(bid=bid)},
+    )
     rows = []
     for bid in bids:
         organisation_ids = bid_organisation_ids(bid=bid)
@@ -330,7 +347,7 @@ def reassign_candidates(*, assignment: Assignment) -> list[PanelMember]:
         .exclude(assignments__bid=bid)
         .order_by("user__full_name", "user__email")
     )
-    conflicts = conflicted_organisations(panel_members=members)
+    conflicts = conflicted_organisations(panel_members=members, organisation_ids=organisation_ids)
     return [place for place in members if not conflicts.get(place.pk, set()) & organisation_ids]
 
 
