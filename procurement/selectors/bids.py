@@ -619,15 +619,20 @@ def partnership_for_user(*, pk: int, user: User) -> ConsortiumPartner:
     return partnerships_for_user(user=user).get(pk=pk)
 
 
-def bids_received_count(*, opportunity: Opportunity) -> int:
-    """How many bids stand submitted: all that may be said before the deadline."""
-    return opportunity.bids.filter(state=BidState.SUBMITTED).count()
-
-
-def bids_withdrawn_count(*, opportunity: Opportunity) -> int:
-    """Bids submitted and then withdrawn before the deadline."""
-    withdrawn = opportunity.bids.filter(state=BidState.WITHDRAWN, submissions__isnull=False)
-    return withdrawn.distinct().count()
+def opportunities_with_bid_counts() -> QuerySet[Opportunity]:
+    """Opportunities, each with `received_count` (bids standing submitted: all that may be
+    said before the deadline) and `withdrawn_count` (bids submitted and then withdrawn),
+    counted in the query that reads the opportunity."""
+    received = Bid.objects.filter(opportunity=OuterRef("pk"), state=BidState.SUBMITTED)
+    withdrawn = Bid.objects.filter(
+        Exists(BidSubmission.objects.filter(bid=OuterRef("pk"))),
+        opportunity=OuterRef("pk"),
+        state=BidState.WITHDRAWN,
+    )
+    return Opportunity.objects.annotate(
+        received_count=count_of(received, per="opportunity"),
+        withdrawn_count=count_of(withdrawn, per="opportunity"),
+    )
 
 
 def bids_received(*, opportunity: Opportunity) -> QuerySet[Bid]:

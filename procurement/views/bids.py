@@ -660,18 +660,28 @@ class StaffBidListView(StaffBidsMixin, ListView):
     def closed(self) -> bool:
         return self.opportunity.has_closed()
 
+    @cached_property
+    def opportunity(self) -> Opportunity:
+        return get_object_or_404(selectors.opportunities_with_bid_counts(), pk=self.kwargs["pk"])
+
     def get_queryset(self):
         if not self.closed:
             return Bid.objects.none()
         return selectors.bids_received(opportunity=self.opportunity)
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        paginator = super().get_paginator(queryset, per_page, **kwargs)
+        if self.closed:
+            paginator.count = self.opportunity.received_count  # counted with the opportunity
+        return paginator
 
     def get_context_data(self, **kwargs):
         opportunity = self.opportunity
         return super().get_context_data(
             opportunity=opportunity,
             closed=self.closed,
-            received=selectors.bids_received_count(opportunity=opportunity),
-            withdrawn=selectors.bids_withdrawn_count(opportunity=opportunity),
+            received=opportunity.received_count,
+            withdrawn=opportunity.withdrawn_count,
             **kwargs,
         )
 

@@ -71,6 +71,24 @@ def test_bids_received_queries_stay_flat_from_3_to_12_bids(client, officer):
     assert three <= 15
 
 
+def test_bids_received_counts_those_withdrawn_after_being_submitted(client, officer, five_bids):
+    """Counted with the opportunity: the bids standing submitted, and those submitted and then
+    withdrawn (a bid withdrawn before it was ever submitted was never received)."""
+    from procurement.models import Bid
+    from tests.procurement.factories_bids import BidFactory
+
+    opportunity = five_bids[0].opportunity
+    Bid.objects.filter(pk__in=[five_bids[0].pk, five_bids[1].pk]).update(state="withdrawn")
+    BidFactory(opportunity=opportunity, state="withdrawn")
+    client.force_login(officer)
+
+    page = client.get(f"/staff/opportunities/{opportunity.pk}/bids/")
+
+    text = " ".join(page.content.decode().split())
+    assert "3 bids received; 2 withdrawn before the deadline." in text
+    assert {bid.pk for bid in page.context["bids"]} == {bid.pk for bid in five_bids[2:]}
+
+
 # --- The panel's assignment grid -------------------------------------------------------------
 
 
