@@ -410,6 +410,8 @@ def test_queries_stay_flat_from_5_to_50_agreements(officer_client, path):
     with_50 = _queries(officer_client, path)
 
     assert with_5 == with_50
-    # Budget, awarded and paid are one query each for every sector, priority and the total;
-    # the sectors and priorities are read once, for the filters and the rows.
+    # The budgets are one query, what was awarded and paid one more (one pass over the
+    # agreements) and the commissions' sectors and priorities one, for every sector,
+    # priority and the total; the sectors and priorities are read once, for the filters
+    # and the rows.
     assert with_5 <= 13
