@@ -614,6 +614,21 @@ def partnerships_for_user(*, user: User) -> QuerySet[ConsortiumPartner]:
     )
 
 
+def partnerships_waiting_count(*, user: User) -> int:
+    """How many of the person's organisations' partnerships in live bids wait for them to
+    confirm: one count, from their memberships outwards."""
+    if not user.is_authenticated:
+        return 0
+    return (
+        ConsortiumPartner.objects.filter(
+            organisation_id__in=Membership.objects.filter(user=user).values("organisation_id"),
+            confirmed_at__isnull=True,
+        )
+        .exclude(bid__state=BidState.WITHDRAWN)
+        .count()
+    )
+
+
 def partnership_for_user(*, pk: int, user: User) -> ConsortiumPartner:
     """One of the person's organisations' partnerships. DoesNotExist for anyone else's."""
     return partnerships_for_user(user=user).get(pk=pk)

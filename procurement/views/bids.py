@@ -116,6 +116,25 @@ class BidStartView(LoginRequiredMixin, FormView):
         return redirect(bid)
 
 
+#: What the list of a provider's bids shows of each, its opportunity, organisation and
+#: decision: only these are read.
+MY_BIDS_FIELDS = (
+    "reference",
+    "title",
+    "state",
+    "opportunity_id",
+    "organisation_id",
+    "opportunity__title",
+    "opportunity__state",
+    "opportunity__closes_at",
+    "organisation__name",
+    "decision__bid_id",
+    "decision__outcome",
+    "decision__amount",
+    "decision__approved_at",
+)
+
+
 class MyBidsView(LoginRequiredMixin, ListView):
     """The bids of the person's organisations, and those they are partners in."""
 
@@ -124,13 +143,11 @@ class MyBidsView(LoginRequiredMixin, ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        return selectors.bids_for_user(user=self.request.user)
+        return selectors.bids_for_user(user=self.request.user).only(*MY_BIDS_FIELDS)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            waiting_partnerships=selectors.partnerships_for_user(user=self.request.user)
-            .filter(confirmed_at__isnull=True)
-            .count(),
+            waiting_partnerships=selectors.partnerships_waiting_count(user=self.request.user),
             **kwargs,
         )
 

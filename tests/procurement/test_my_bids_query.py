@@ -96,3 +96,18 @@ def test_the_bids_page_takes_the_same_queries_for_5_and_50_bids(client):
         assert client.get("/bids/").status_code == 200
 
     assert len(fifty) == len(five) <= 15
+
+
+def test_the_bids_page_counts_only_the_partnerships_still_waiting(client):
+    ours = OrganisationFactory()
+    person = member(ours)
+    partner_add(BidFactory(), ours)
+    partner_add(BidFactory(), ours)
+    partner_add(BidFactory(), ours, confirmed=True)
+    partner_add(BidFactory(state="withdrawn"), ours)
+    partner_add(BidFactory())  # another organisation's partnership
+    client.force_login(person)
+
+    page = " ".join(client.get("/bids/").content.decode().split())
+
+    assert "2 consortium bids are waiting for your organisation to confirm it is a partner." in page
