@@ -18,6 +18,8 @@ from tests.procurement.factories_opportunities import OpportunityFactory, publis
 
 DESKTOP = {"width": 1280, "height": 800}
 NARROW = {"width": 320, "height": 640}
+# 320 pixels less a classic scrollbar's 15.
+REFLOW = {"width": 305, "height": 640}
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
 
@@ -25,9 +27,10 @@ def check(page, axe) -> None:
     """axe-core clean at 1280 and at 320 pixels wide, with no sideways scroll at 320."""
     page.set_viewport_size(DESKTOP)
     axe(page)
-    page.set_viewport_size(NARROW)
+    page.set_viewport_size(REFLOW)
     width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= NARROW["width"], f"{page.url} is {width} px wide at 320 px"
+    assert width <= REFLOW["width"], f"{page.url} is {width} px wide in a 320 px window"
+    page.set_viewport_size(NARROW)
     axe(page)
     page.set_viewport_size(DESKTOP)
 
