@@ -124,9 +124,11 @@ def actual_lines(
     cumulative actual and target from the agreement's start to the end of the period."""
     agreement = monitoring_return.agreement
     start, end = monitoring_return.period_start, monitoring_return.period_end
-    targets = list(monitoring_return.targets_for_period())
+    # The period's targets (`targets_for_period`) picked from all the agreement's, read once.
+    all_targets = sorted(agreement.targets.all(), key=lambda target: target.pk)
+    years = set(agreement_years_overlapping(agreement=agreement, start=start, end=end))
+    targets = [target for target in all_targets if target.year in years]
     saved = {a.target_id: a for a in monitoring_return.actuals.all()}
-    all_targets = list(agreement.targets.all())
     earlier = (
         ReturnActual.objects.filter(monitoring_return__in=_earlier_sent(monitoring_return))
         .values("target_id")
