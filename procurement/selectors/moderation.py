@@ -284,11 +284,24 @@ def _bid_moderations(*, opportunity: Opportunity, bids: list[Bid]) -> list[BidMo
     return result
 
 
+# What the moderation list shows of a bid and its organisation: only these are read.
+BID_SUMMARY_FIELDS = (
+    "reference",
+    "state",
+    "amount_requested",
+    "opportunity_id",
+    "organisation_id",
+    "organisation__name",
+)
+
+
 def bids_for_moderation(*, opportunity: Opportunity) -> QuerySet[Bid]:
-    """The bids received, by reference: for a paginator (an opportunity may have hundreds)."""
+    """The bids received, by reference, with what the list shows of them: for a paginator
+    (an opportunity may have hundreds)."""
     return (
         opportunity.bids.filter(state=BidState.SUBMITTED)
         .select_related("organisation")
+        .only(*BID_SUMMARY_FIELDS)
         .order_by("reference", "pk")
     )
 
