@@ -30,6 +30,7 @@ from django.db import connection
 from django.db.models import (
     BooleanField,
     Case,
+    Count,
     Expression,
     F,
     Func,
@@ -42,6 +43,7 @@ from django.db.models import (
     TextField,
     Value,
     When,
+    Window,
 )
 from django.db.models.functions import Coalesce, Concat
 from django.urls import reverse
@@ -211,9 +213,10 @@ class Source:
     # On PostgreSQL, match each term through GIN indexes rather than building every row's
     # document: `indexed` names the columns to look in (each with a GIN index on
     # `to_tsvector(CONFIG, COALESCE(column, ''))`: core's search_indexes migration), and
-    # `indexed_extra` adds the matches a column alone cannot say (query -> Q).
+    # `indexed_extra` adds the matches a column alone cannot say (query -> querysets of the
+    # ids of more rows that match).
     indexed: Sequence[str] = ()
-    indexed_extra: Callable[[SearchQuery], Q] | None = None
+    indexed_extra: Callable[[SearchQuery], Sequence[QuerySet]] | None = None
 
     @property
     def staff_only(self) -> bool:
@@ -232,12 +235,23 @@ class Source:
         if not terms:
             return rows.none()
         if uses_full_text():
-            rows = rows.alias(search_document=self._vector())
             if self.indexed:
                 return rows.filter(self._indexed_match(terms))
+            rows = rows.alias(search_document=self._vector())
             return rows.filter(search_document=_tsquery(terms))
         rows = rows.alias(**self._fallback_aliases())
         return rows.filter(self._contains_all(terms, self._names(self.all_fields)))
+
+    def narrow(self, queryset: QuerySet, terms: Sequence[str]) -> QuerySet:
+        """The rows of `queryset` (of this source's model) that match every term, as
+        `matches` finds them: on PostgreSQL with an indexed source, the same conditions on
+        `queryset` itself, so no subquery repeats its joins; otherwise its rows among the
+        matches."""
+        if not terms:
+            return queryset.none()
+        if uses_full_text() and self.indexed:
+            return queryset.filter(self._indexed_match(terms))
+        return queryset.filter(pk__in=self.matches(terms).order_by().values("pk"))
 
     def ranked(self, terms: Sequence[str]) -> QuerySet:
         """The matches, best first, with `search_snippet` (marked, not yet escaped)."""
@@ -245,7 +259,7 @@ class Source:
         if uses_full_text():
             query = _tsquery(terms)
             return matches.annotate(
-                search_rank=SearchRank(F("search_document"), query),
+                search_rank=SearchRank(self._vector(), query),
                 search_snippet=SearchHeadline(
                     _joined(self.snippet_fields),
                     query,
@@ -290,21 +304,26 @@ class Source:
         return results
 
     def _indexed_match(self, terms: Sequence[str]) -> Q:
-        """Every term in one of the indexed columns, each column searched as an id subquery
-        on its own table that its GIN index answers. The same rows as the whole document
-        matching all the terms (a document holds a term when one of its parts does), without
-        building the document of every row. A term that is a stop word to PostgreSQL matches
-        everything, as it is dropped from the whole-document query."""
+        """Every term in one of the indexed columns: for each term, the row's id among the
+        ids of the rows whose column holds it, each column looked up in its own table's GIN
+        index, put together with UNION. The same rows as the whole document matching all
+        the terms (a document holds a term when one of its parts does), without building
+        the document of every row. A term that is a stop word to PostgreSQL matches
+        everything, as it is dropped from the whole-document query.
+
+        One `id IN (… UNION …)` per term rather than an OR of `IN` subqueries: PostgreSQL
+        joins it (a semi-join, each part planned to read all its rows), where an OR leaves
+        each subquery a subplan planned as if half its rows were read, which chose to build
+        every agreement's document rather than use the index."""
         model = self.rows().model
         condition = Q()
         for term in terms:
             query = _tsquery([term])
-            anywhere = Q(_StopWordsOnly(query))
-            for path in self.indexed:
-                anywhere |= _column_matches(model, path, query)
+            everything = model._default_manager.filter(_StopWordsOnly(query)).order_by()
+            parts = [column_path_matches(model, path, query) for path in self.indexed]
             if self.indexed_extra is not None:
-                anywhere |= self.indexed_extra(query)
-            condition &= anywhere
+                parts.extend(self.indexed_extra(query))
+            condition &= Q(pk__in=everything.values("pk").union(*parts))
         return condition
 
     def _vector(self) -> SearchVector:
@@ -366,15 +385,21 @@ def column_query_matches(model: type[Model], column: str, query: SearchQuery) ->
     )
 
 
-def _column_matches(model: type[Model], path: str, query: SearchQuery) -> Q:
-    """The rows whose column at `path` ("title", "bid__organisation__name") matches."""
+def column_path_matches(model: type[Model], path: str, query: SearchQuery) -> QuerySet:
+    """The ids of the model's rows whose column at `path` ("title",
+    "bid__organisation__name") matches, the column looked up in its own table's index."""
     *relations, column = path.split("__")
     if not relations:
-        return Q(pk__in=column_query_matches(model, column, query))
+        return column_query_matches(model, column, query)
     related = model
     for name in relations:
         related = related._meta.get_field(name).related_model
-    return Q(**{f"{'__'.join(relations)}__in": column_query_matches(related, column, query)})
+    lookup = f"{'__'.join(relations)}__in"
+    return (
+        model._default_manager.filter(**{lookup: column_query_matches(related, column, query)})
+        .order_by()
+        .values("pk")
+    )
 
 
 class _StopWordsOnly(Func):
@@ -497,19 +522,27 @@ def _decision_purpose() -> Expression:
     )
 
 
-def _decision_purpose_matches(query: SearchQuery) -> Q:
-    """The awards whose purpose (`_decision_purpose`) matches, through the indexes on the
-    agreement's purpose and the bid's title: the bid's title counts only when there is no
-    agreement or its purpose is blank."""
+def _decision_purpose_matches(query: SearchQuery) -> list[QuerySet]:
+    """The ids of the awards whose purpose (`_decision_purpose`) matches, through the
+    indexes on the agreement's purpose and the bid's title: the bid's title counts only
+    when the award has no agreement with a purpose (not blank)."""
+    from django.db.models import Exists
     from django.db.models.functions import Trim
     from django.db.models.lookups import Exact
 
-    from procurement.models import Agreement, Bid
+    from procurement.models import Agreement, AwardDecision, Bid
 
     agreements = column_query_matches(Agreement, "purpose", query).values("decision_id")
-    bids = column_query_matches(Bid, "title", query)
-    no_purpose = Q(agreement__isnull=True) | Q(Exact(Trim("agreement__purpose"), Value("")))
-    return Q(pk__in=agreements) | (Q(bid__in=bids) & no_purpose)
+    with_purpose = Agreement.objects.filter(decision=OuterRef("pk")).exclude(
+        Exact(Trim("purpose"), Value(""))
+    )
+    titles = (
+        AwardDecision.objects.filter(bid__in=column_query_matches(Bid, "title", query))
+        .filter(~Exists(with_purpose))
+        .order_by()
+        .values("pk")
+    )
+    return [agreements, titles]
 
 
 def _decision_title(decision) -> str:
@@ -762,22 +795,29 @@ class SearchResults:
 
 def search(*, user, query: str, kind: str = "", page: str | int = 1) -> SearchResults:
     """Search what the person may see. With `kind` (a source's key they may search) one
-    page of that source's results; otherwise the first PER_GROUP of each source. Two
-    queries per source at most, whatever the number of rows."""
+    page of that source's results, and the other sources' counts; otherwise the first
+    PER_GROUP of each source with its count, read together in one query (the count as a
+    window over the matches, so the matches are found and their documents built once).
+    Two queries per source at most, whatever the number of rows."""
     query = query_clean(query)
     terms = search_terms(query)
     allowed = sources_for(user=user)
     selected = next((source for source in allowed if source.key == kind), None)
     groups = []
     for source in allowed:
-        count = source.matches(terms).count() if terms else 0
-        group = Group(source=source, count=count)
-        if count and selected is None:
-            group.hits = source.hits(source.ranked(terms)[:PER_GROUP], terms)
-        elif source is selected:
-            paginator = _KnownCountPaginator(source.ranked(terms), PER_PAGE, count=count)
-            group.page = paginator.get_page(page)
-            if count:
-                group.hits = source.hits(list(group.page.object_list), terms)
+        group = Group(source=source, count=0)
+        if terms and selected is None:
+            first = list(
+                source.ranked(terms).annotate(search_count=Window(Count("pk")))[:PER_GROUP]
+            )
+            group.count = first[0].search_count if first else 0
+            group.hits = source.hits(first, terms)
+        else:
+            group.count = source.matches(terms).count() if terms else 0
+            if source is selected:
+                paginator = _KnownCountPaginator(source.ranked(terms), PER_PAGE, count=group.count)
+                group.page = paginator.get_page(page)
+                if group.count:
+                    group.hits = source.hits(list(group.page.object_list), terms)
         groups.append(group)
     return SearchResults(query=query, terms=terms, groups=groups, selected=selected)

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Prefetch, QuerySet, Sum
 from django.db.models.functions import ExtractMonth, ExtractYear
 
 from commissioning.models import Area, Commission, CorporatePriority, Sector
@@ -197,18 +197,16 @@ REGISTER_ORDER = ("-decided_on", "-approved_at", "-pk")
 ORG_ID = re.compile(r"^[A-Za-z]{2}-[A-Za-z]{2,4}-[\w-]*$")
 
 
-def _search_filter(search: str) -> Q:
+def _search_narrow(queryset: QuerySet[AwardDecision], search: str) -> QuerySet[AwardDecision]:
     """The awards the words match: an organisation identifier (or the start of one) by its
     identifier; otherwise every word in the recipient's name, the purpose or the programme,
-    through the site search's awards source (full text on PostgreSQL, core/search.py), as one
-    id subquery rather than a contains across every joined column."""
+    through the site search's awards source (full text on PostgreSQL, each word looked up in
+    the indexes of the columns it may be in: core/search.py), rather than a contains across
+    every joined column."""
     if ORG_ID.match(search):
-        return Q(bid__organisation__org_id__istartswith=search)
-    terms = search_terms(search)
-    if not terms:
-        return Q(pk__in=[])
+        return queryset.filter(bid__organisation__org_id__istartswith=search)
     [awards] = [source for source in PUBLIC_SOURCES if source.key == "decisions"]
-    return Q(pk__in=awards.matches(terms).order_by().values("pk"))
+    return awards.narrow(queryset, search_terms(search))
 
 
 def decisions_public_matching(
@@ -229,7 +227,7 @@ def decisions_public_matching(
     queryset = AwardDecision.objects.published_awards()
     search = " ".join(search.split())
     if search:
-        queryset = queryset.filter(_search_filter(search))
+        queryset = _search_narrow(queryset, search)
     if sector is not None:
         queryset = queryset.filter(**{f"{COMMISSION}__sector": sector})
     commissions = Commission.objects.all()
@@ -262,9 +260,19 @@ def decisions_public_list(**filters) -> QuerySet[AwardDecision]:
     return _register_queryset().filter(pk__in=matching).order_by(*REGISTER_ORDER)
 
 
-def decisions_total(*, decisions: QuerySet[AwardDecision]) -> Decimal:
-    """The total awarded by the decisions (the amounts of the awards)."""
-    return decisions.order_by().aggregate(total=Sum("amount"))["total"] or Decimal(0)
+@dataclass(frozen=True)
+class RegisterSummary:
+    """How many awards the search and filters select, and the total they awarded."""
+
+    count: int
+    total: Decimal
+
+
+def decisions_summary(*, decisions: QuerySet[AwardDecision]) -> RegisterSummary:
+    """The number of the decisions and the total they awarded (their amounts), counted and
+    summed in one query, so the search and filters are planned and run once for both."""
+    result = decisions.order_by().aggregate(count=Count("pk"), total=Sum("amount"))
+    return RegisterSummary(count=result["count"], total=result["total"] or Decimal(0))
 
 
 def decision_financial_years() -> list[FinancialYear]:

@@ -10,10 +10,12 @@ bid; other council staff get 403. The register lists approved, successful awards
 from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.syndication.views import Feed
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.functional import cached_property
 from django.utils.html import linebreaks
 from django.views import View
 from django.views.generic import ListView, TemplateView
@@ -81,6 +83,11 @@ class DecisionListView(FilterQueryMixin, ListView):
         self.filters = self.filter_form.filters
         return selectors.decisions_public_matching(**self.filters)
 
+    def get_paginator(self, queryset, per_page, **kwargs):
+        """A paginator told the count, read with the total in one query."""
+        self.summary = selectors.decisions_summary(decisions=self.object_list)
+        return KnownCountPaginator(queryset, per_page, count=self.summary.count, **kwargs)
+
     def paginate_queryset(self, queryset, page_size):
         """Sort and take the page's ids in the database, then fetch only those rows with
         everything they show."""
@@ -96,13 +103,25 @@ class DecisionListView(FilterQueryMixin, ListView):
             entries=[
                 selectors.register_entry(decision=decision) for decision in context["decisions"]
             ],
-            total=selectors.decisions_total(decisions=self.object_list),
+            total=self.summary.total,
             filtered=any(self.request.GET.get(name, "").strip() for name in FILTERS),
             csv_url=_with_query(
                 reverse("procurement:decision_csv"), context.get("filter_query", "")
             ),
         )
         return context
+
+
+class KnownCountPaginator(Paginator):
+    """A paginator told its count rather than asking the database for it."""
+
+    def __init__(self, object_list, per_page, *, count: int, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self._known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._known_count
 
 
 def _with_query(url: str, query: str) -> str:

@@ -376,6 +376,28 @@ def _rows(count: int, start: int = 0):
         EvidenceItemFactory(title=f"Heron count {number}")
 
 
+def test_all_results_read_each_types_count_with_its_first_results(client):
+    """One query per type: its first results with the count of all its matches (a window),
+    so the matches are found once, not once to count and again to rank."""
+    from core.search import PUBLIC_SOURCES
+
+    _rows(7)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(URL, {"q": "heron"})
+    sqls = [query["sql"] for query in queries]  # read before the next request resets them
+
+    counts = {
+        source.key: int(_status(client.get(URL, {"q": "heron", "type": source.key})).split()[0])
+        for source in PUBLIC_SOURCES
+    }
+    assert counts["specifications"] == counts["answers"] == counts["decisions"] == 7
+    assert _status(response).startswith(f"{sum(counts.values())} results for")
+    assert len(_titles(response)) == sum(min(count, 5) for count in counts.values())
+    assert not [sql for sql in sqls if sql.startswith("SELECT COUNT(*)")]
+    windows = [sql for sql in sqls if "OVER ()" in sql]
+    assert len(windows) == len(PUBLIC_SOURCES)
+
+
 @pytest.mark.parametrize(
     "params",
     [{"q": "heron"}, {"q": "heron", "type": "decisions"}, {"q": "heron", "type": "gaps"}],
