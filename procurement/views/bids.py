@@ -136,11 +136,12 @@ MY_BIDS_FIELDS = (
 
 
 class MyBidsView(LoginRequiredMixin, ListView):
-    """The bids of the person's organisations, and those they are partners in."""
+    """The bids of the person's organisations, and those they are partners in, 25 to a
+    page (as the agreements and the decisions register)."""
 
     template_name = "procurement/my_bids.html"
     context_object_name = "bids"
-    paginate_by = 50
+    paginate_by = 25
 
     def get_queryset(self):
         return selectors.bids_for_user(user=self.request.user).only(*MY_BIDS_FIELDS)

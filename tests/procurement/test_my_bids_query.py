@@ -111,3 +111,16 @@ def test_the_bids_page_counts_only_the_partnerships_still_waiting(client):
     page = " ".join(client.get("/bids/").content.decode().split())
 
     assert "2 consortium bids are waiting for your organisation to confirm it is a partner." in page
+
+
+def test_the_bids_page_shows_25_bids_a_page(client):
+    ours = OrganisationFactory()
+    person = member(ours)
+    bids = BidFactory.create_batch(26, organisation=ours)
+    client.force_login(person)
+
+    first = client.get("/bids/").content.decode()
+    second = client.get("/bids/", {"page": 2}).content.decode()
+
+    assert sum(bid.get_absolute_url() + '"' in first for bid in bids) == 25
+    assert sum(bid.get_absolute_url() + '"' in second for bid in bids) == 1
