@@ -12,7 +12,7 @@ from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 
 from commissioning import rules as commission_rules
 from core.selectors import count_of
-from core.transitions import condition
+from core.transitions import condition, page_loaded
 
 # --- Options appraisal ------------------------------------------------------------------------
 
@@ -318,11 +318,24 @@ def _plan_field_url(field: str):
     return url
 
 
+def _plan_specifications(plan) -> list:
+    """The plan's specifications in its order, each with its commission and its parts
+    counted: those the page loaded with the plan (`plan_staff_get`), or else read afresh."""
+    loaded = page_loaded(plan, "specifications")
+    if loaded is not None:
+        return loaded
+    return list(
+        Specification.objects.filter(plans=plan)
+        .select_related("commission")
+        .with_parts_counted()
+        .order_by("commission__reference", "title", "pk")
+    )
+
+
 def _incomplete_specification_url(plan) -> str:
     """The first specification of the plan still to complete, where it is completed."""
-    specifications = plan.specifications.prefetch_related("outcomes", "measures__targets")
-    ordered = specifications.order_by("commission__reference", "title", "pk")
-    incomplete = next((spec for spec in ordered if not spec.is_complete), None)
+    specifications = _plan_specifications(plan)
+    incomplete = next((spec for spec in specifications if not spec.is_complete), None)
     return incomplete.get_absolute_url() if incomplete is not None else ""
 
 
@@ -332,10 +345,9 @@ AUTHOR_PLAN = "commissioning.author_plan"
 
 def _specifications_incomplete(plan) -> str:
     """Each incomplete specification with what it still needs, on one line."""
-    specifications = plan.specifications.prefetch_related("outcomes", "measures__targets")
     return "; ".join(
         f"{specification.title}: {', '.join(missing).lower()}"
-        for specification in specifications.order_by("commission__reference", "title", "pk")
+        for specification in _plan_specifications(plan)
         if (missing := specification.missing_for_completion())
     )
 
@@ -499,8 +511,7 @@ class CommissioningPlan(FSMModelMixin, models.Model):
         link_permission="commissioning.view_commission",
     )
     def specifications_complete(self) -> bool:
-        specifications = self.specifications.prefetch_related("outcomes", "measures__targets")
-        return all(specification.is_complete for specification in specifications)
+        return all(specification.is_complete for specification in _plan_specifications(self))
 
     @condition(
         lambda plan: f"Every specification is for a {plan.sector.name} commission",
@@ -510,6 +521,9 @@ class CommissioningPlan(FSMModelMixin, models.Model):
     )
     def specifications_in_sector(self) -> bool:
         """A plan is for one sector: its specifications are its commissions'."""
+        loaded = page_loaded(self, "specifications")
+        if loaded is not None:
+            return all(spec.commission.sector_id == self.sector_id for spec in loaded)
         return not self.specifications.exclude(commission__sector_id=self.sector_id).exists()
 
     # --- Transitions ---------------------------------------------------------------------------

@@ -5,7 +5,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, QuerySet, Sum
+from django.db.models import Count, Prefetch, QuerySet, Sum, prefetch_related_objects
 from django_fsm_log.models import StateLog
 
 from commissioning.models import (
@@ -15,7 +15,13 @@ from commissioning.models import (
     Specification,
     SpecificationMeasure,
 )
-from core.transitions import Action, transition_actions_for
+from core.transitions import (
+    Action,
+    ChecklistItem,
+    conditions_evaluated_once,
+    transition_actions_for,
+    transition_checklist,
+)
 
 # The narrative sections, in the framework's order and words.
 SECTION_HEADINGS = {
@@ -71,22 +77,27 @@ class PlanDocument:
     total_budget: Decimal = field(default=Decimal("0"))
 
 
+def _specification_parts() -> list:
+    """What a specification's full sheet shows, to prefetch with it."""
+    return [
+        "commission__priorities",
+        "outcomes",
+        Prefetch(
+            "measures",
+            queryset=SpecificationMeasure.objects.select_related(
+                "measure", "outcome"
+            ).prefetch_related("targets"),
+        ),
+        "lots",
+        "service_criteria",
+    ]
+
+
 def _specifications_prefetch() -> Prefetch:
     return Prefetch(
         "specifications",
         queryset=Specification.objects.select_related("commission")
-        .prefetch_related(
-            "commission__priorities",
-            "outcomes",
-            Prefetch(
-                "measures",
-                queryset=SpecificationMeasure.objects.select_related(
-                    "measure", "outcome"
-                ).prefetch_related("targets"),
-            ),
-            "lots",
-            "service_criteria",
-        )
+        .prefetch_related(*_specification_parts())
         .order_by("commission__reference", "title", "pk"),
     )
 
@@ -161,7 +172,8 @@ def plan_public_outline_get(*, slug: str) -> CommissioningPlan:
 
 def plan_document_outline(*, plan: CommissioningPlan) -> PlanDocument:
     """The plan's document whose specifications carry only themselves (no measures): its
-    summary of investment. Expects a plan from `plan_public_outline_get`."""
+    summary of investment. Expects a plan from `plan_public_outline_get` or
+    `plan_staff_get`."""
     sheets = [
         SpecificationSheet(specification=spec, years=[], measures=[], missing=[])
         for spec in plan.specifications.all()
@@ -177,9 +189,11 @@ def plan_document_outline(*, plan: CommissioningPlan) -> PlanDocument:
 def plan_document_page(*, sheets: list[SpecificationSheet]) -> list[SpecificationSheet]:
     """The full sheets (measures and targets by year, outcomes, lots, criteria) of one page
     of an outline's specifications, in the same order: a fixed number of queries for a
-    page, however many specifications the plan holds."""
-    full = _specifications_prefetch().queryset.in_bulk([sheet.specification.pk for sheet in sheets])
-    return [_sheet(full[sheet.specification.pk]) for sheet in sheets]
+    page, however many specifications the plan holds (their parts, for the specifications
+    the outline already read with their commissions)."""
+    specifications = [sheet.specification for sheet in sheets]
+    prefetch_related_objects(specifications, *_specification_parts())
+    return [_sheet(specification) for specification in specifications]
 
 
 def plan_pdf_get(*, slug: str) -> CommissioningPlan:
@@ -273,11 +287,21 @@ def plans_staff_list() -> QuerySet[CommissioningPlan]:
 
 
 def plan_staff_get(*, pk: int) -> CommissioningPlan:
+    """The plan with each specification's own row, its commission and its parts counted
+    (what its completeness asks): its page shows every specification in its summary of
+    investment and a page of them in full (`plan_document_page`)."""
     return (
         CommissioningPlan.objects.select_related(
             "sector", "author", "submitted_by", "approved_by", "previous_version", "next_version"
         )
-        .prefetch_related(_specifications_prefetch())
+        .prefetch_related(
+            Prefetch(
+                "specifications",
+                queryset=Specification.objects.select_related("commission")
+                .with_parts_counted()
+                .order_by("commission__reference", "title", "pk"),
+            )
+        )
         .get(pk=pk)
     )
 
@@ -293,6 +317,18 @@ def plan_specification_choices(*, sector: Sector | None) -> QuerySet[Specificati
 def plan_actions_for(*, plan: CommissioningPlan, user) -> list[Action]:
     """The lifecycle actions this person may take now: the page's buttons come from here."""
     return transition_actions_for(instance=plan, user=user)
+
+
+def plan_checks_and_actions(
+    *, plan: CommissioningPlan, user
+) -> tuple[list[ChecklistItem], list[Action]]:
+    """What submitting the plan needs, and this person's buttons: both ask the same
+    conditions, each answered from the specifications loaded with the plan."""
+    with conditions_evaluated_once():
+        return (
+            transition_checklist(instance=plan, name="submit"),
+            plan_actions_for(plan=plan, user=user),
+        )
 
 
 def plan_timeline(*, plan: CommissioningPlan) -> QuerySet[StateLog]:

@@ -229,12 +229,15 @@ def _results(specification_ids: list[int]) -> dict[int, dict]:
     return results
 
 
-def _results_through_agreements(specification_ids: list[int]) -> dict[int, dict]:
+def _results_through_agreements(
+    specification_ids: list[int], *, detailed: list[int] | None = None
+) -> dict[int, dict]:
     """`_results`, found through the agreements first: their ids and specifications (a few
     hundred rows), then the targets, accepted actuals and accepted returns of those
     agreements by their own indexes, summed per agreement in the database and per
     specification here. For a plan of many specifications, where joining every return in
-    the portal to its specification costs more than the sums."""
+    the portal to its specification costs more than the sums. With `detailed`, only those
+    specifications' targets and actuals are summed (the money spent, of all of them)."""
     from monitoring.models import MonitoringReturn, ReturnActual, ReturnState
     from procurement.models import Agreement, AgreementState, AgreementTarget
 
@@ -245,7 +248,11 @@ def _results_through_agreements(specification_ids: list[int]) -> dict[int, dict]
         .order_by()
         .values_list("pk", SPEC_OF_AGREEMENT)
     )
-    agreement_ids = list(specification_of)
+    all_agreement_ids = list(specification_of)
+    agreement_ids = all_agreement_ids
+    if detailed is not None:
+        wanted = set(detailed)
+        agreement_ids = [pk for pk, spec in specification_of.items() if spec in wanted]
     results: dict[int, dict] = {}
 
     def result_for(agreement_id: int) -> dict:
@@ -277,7 +284,9 @@ def _results_through_agreements(specification_ids: list[int]) -> dict[int, dict]
         totals = result_for(agreement_id)["actuals"]
         totals[(measure, unit)] = totals.get((measure, unit), ZERO) + (total or ZERO)
     returns = (
-        MonitoringReturn.objects.filter(state=ReturnState.ACCEPTED, agreement_id__in=agreement_ids)
+        MonitoringReturn.objects.filter(
+            state=ReturnState.ACCEPTED, agreement_id__in=all_agreement_ids
+        )
         .values_list("agreement_id")
         .annotate(spent=Sum("spend_in_period"))
         .order_by()
@@ -469,38 +478,42 @@ class SpecificationAchievement:
 
 @dataclass(frozen=True)
 class PlanAchievements:
+    """What the whole plan awarded and spent, whether any of its agreements has reported,
+    and the rows of the specifications asked for (a page of the plan's)."""
+
     rows: list[SpecificationAchievement]
+    awarded: Decimal
+    spent: Decimal
+    agreements_reporting: int
 
     @property
     def has_reported(self) -> bool:
-        return any(row.agreements_reporting for row in self.rows)
-
-    @property
-    def awarded(self) -> Decimal:
-        return sum((row.awarded for row in self.rows), ZERO)
-
-    @property
-    def spent(self) -> Decimal:
-        return sum((row.spent for row in self.rows), ZERO)
+        return bool(self.agreements_reporting)
 
 
-def plan_achievements_get(*, plan: CommissioningPlan) -> PlanAchievements:
+def plan_achievements_get(
+    *, plan: CommissioningPlan, specifications: list[Specification] | None = None
+) -> PlanAchievements:
     """What a published plan's specifications achieved: per specification, outcomes against
     targets summed from the accepted returns of its agreements in delivery, the money
-    awarded (approved awards) and spent (as the accepted returns report it). Aggregates
-    only: nothing of any one return. Expects the plan's specifications prefetched."""
+    awarded (approved awards) and spent (as the accepted returns report it); and the same
+    money for the whole plan. Aggregates only: nothing of any one return. Rows for
+    `specifications` (one page of the plan's: only theirs have their outcomes summed), or
+    for every one of the plan's specifications (prefetched) when not given."""
     from procurement.models import AwardDecision
 
-    specifications = list(plan.specifications.all())
-    ids = [spec.pk for spec in specifications]
+    every_id = [spec.pk for spec in plan.specifications.all()]
+    if specifications is None:
+        specifications = list(plan.specifications.all())
     awarded = dict(
         AwardDecision.objects.published_awards()
-        .filter(**{f"{SPEC_OF_DECISION}__in": ids})
+        .filter(**{f"{SPEC_OF_DECISION}__in": every_id})
         .values_list(SPEC_OF_DECISION)
         .annotate(total=Sum("amount"))
         .order_by()
     )
-    results = _results_through_agreements(ids) if ids else {}
+    ids = [spec.pk for spec in specifications]
+    results = _results_through_agreements(every_id, detailed=ids) if every_id else {}
     rows = []
     for spec in specifications:
         result = results.get(spec.pk)
@@ -513,4 +526,9 @@ def plan_achievements_get(*, plan: CommissioningPlan) -> PlanAchievements:
                 agreements_reporting=result["reporting"] if result else 0,
             )
         )
-    return PlanAchievements(rows=rows)
+    return PlanAchievements(
+        rows=rows,
+        awarded=sum(awarded.values(), ZERO),
+        spent=sum((result["spent"] for result in results.values()), ZERO),
+        agreements_reporting=sum(result["reporting"] for result in results.values()),
+    )

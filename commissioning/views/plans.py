@@ -20,7 +20,6 @@ from commissioning.selectors.thread import plan_achievements_get
 from commissioning.services import plans as services
 from core.mixins import ObjectPermissionRequiredMixin
 from core.transition_views import TransitionConfirmView
-from core.transitions import transition_checklist
 
 SPECIFICATIONS_PER_PAGE = 10
 
@@ -76,7 +75,8 @@ class PublicPlanDetailView(SpecificationPagesMixin, TemplateView):
             plan = selectors.plan_public_outline_get(slug=self.kwargs["slug"])
         except CommissioningPlan.DoesNotExist as exc:
             raise Http404("No such plan") from exc
-        # Every specification in the summary; only this page's in full.
+        # Every specification in the summary; only this page's in full, and only theirs in
+        # what the plan achieved (below the plan's totals).
         document = selectors.plan_document_outline(plan=plan)
         pages = self.specification_pages(document)
         page = pages["specification_page"]
@@ -86,7 +86,9 @@ class PublicPlanDetailView(SpecificationPagesMixin, TemplateView):
             document=document,
             current=selectors.plan_current_version_get(plan=plan),
             pdf_size=_stored_size(plan),
-            achievements=plan_achievements_get(plan=plan),
+            achievements=plan_achievements_get(
+                plan=plan, specifications=[sheet.specification for sheet in page.object_list]
+            ),
             **pages,
             **kwargs,
         )
@@ -203,13 +205,18 @@ class StaffPlanDetailView(
     def get_context_data(self, **kwargs):
         plan = self.get_object()
         user = self.request.user
-        document = selectors.plan_document(plan=plan)
+        # Every specification in the summary; only this page's in full.
+        document = selectors.plan_document_outline(plan=plan)
+        pages = self.specification_pages(document)
+        page = pages["specification_page"]
+        page.object_list = selectors.plan_document_page(sheets=list(page.object_list))
+        checks, actions = selectors.plan_checks_and_actions(plan=plan, user=user)
         is_author = user.has_perm("commissioning.author_plan")
         return super().get_context_data(
             plan=plan,
             document=document,
-            checks=transition_checklist(instance=plan, name="submit"),
-            actions=selectors.plan_actions_for(plan=plan, user=user),
+            checks=checks,
+            actions=actions,
             timeline=selectors.plan_timeline(plan=plan),
             can_edit=is_author and plan.is_editable,
             can_start_version=(
@@ -219,7 +226,7 @@ class StaffPlanDetailView(
             ),
             current=selectors.plan_current_version_get(plan=plan),
             pdf_size=_stored_size(plan),
-            **self.specification_pages(document),
+            **pages,
             **kwargs,
         )
 

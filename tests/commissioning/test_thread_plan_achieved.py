@@ -89,3 +89,36 @@ def test_every_specification_of_a_published_plan_links_to_its_thread(client):
     page = client.get(_plan_url(funded)).content.decode()
     assert f"/thread/specifications/{funded.specification.pk}/" in page
     assert client.get(f"/thread/specifications/{funded.specification.pk}/").status_code == 200
+
+
+def test_a_long_plan_sums_the_whole_plan_and_details_each_specification_on_its_page(client):
+    from tests.factories import SpecificationFactory
+
+    funded = funded_commission()
+    plan = funded.specification.plans.get(state="published")
+    funded.specification.title = "Zebra crossing patrols"
+    funded.specification.save()
+    plan.specifications.add(
+        *(
+            SpecificationFactory(commission=funded.commission, title=f"Advice service {n:02}")
+            for n in range(10)
+        )
+    )
+    _accepted_return(agreement_under(funded, amount="12500"), "7", spend="2500")
+    url = plan.get_absolute_url()
+
+    first = " ".join(client.get(url).content.decode().split())
+    second = " ".join(client.get(url, {"page": 2}).content.decode().split())
+
+    for page in (first, second):  # the plan's own totals, on every page
+        assert "What this plan achieved" in page
+        assert 'Awarded</dt> <dd class="govuk-summary-list__value">£12,500' in page
+        assert 'Spent so far</dt> <dd class="govuk-summary-list__value">£2,500' in page
+    assert "1 to 10 of 11" in first
+    assert "£2,500 spent of £12,500 awarded" not in first
+    assert (
+        'Follow the thread from need to outcome<span class="govuk-visually-hidden"> for Zebra'
+        not in first
+    )
+    assert "11 to 11 of 11" in second
+    assert "£2,500 spent of £12,500 awarded, reported by 1 funded organisation." in second
