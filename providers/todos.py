@@ -56,6 +56,16 @@ def _partners_to_confirm(user, now, limit) -> list[ToDo]:
             bid__opportunity__closes_at__gt=now,
         )
         .select_related("bid__organisation", "bid__opportunity", "organisation")
+        .only(
+            "bid_id",
+            "organisation_id",
+            "bid__state",
+            "bid__organisation_id",
+            "bid__opportunity_id",
+            "bid__organisation__name",
+            "bid__opportunity__title",
+            "organisation__name",
+        )
         .order_by("bid__opportunity__closes_at", "pk")
     )
     return [
@@ -81,6 +91,7 @@ def _questions_answered(user, now, limit) -> list[ToDo]:
         )
         .exclude(answer="")
         .select_related("opportunity")
+        .only("opportunity_id", "published_at", "opportunity__title", "opportunity__slug")
         .distinct()
         .order_by("-published_at", "pk")
     )
@@ -137,6 +148,7 @@ def _documents_expiring(user, today, limit) -> list[ToDo]:
         )
         .exclude(Exists(replaced_by))
         .select_related("organisation")
+        .only("organisation_id", "kind", "expires_on", "organisation__name")
         .order_by("expires_on", "pk")
     )
     return [
