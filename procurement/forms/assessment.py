@@ -80,6 +80,14 @@ class PanelMemberAddForm(BaseForm):
         field = self.fields["user"]
         field.queryset = candidates
         field.label_from_instance = lambda user: f"{user.get_full_name()} ({user.email})"
+        # The candidates read once, for the list and for whether there is anyone to add.
+        # (Through iter(): list() of the choices themselves would count the candidates first.)
+        field.widget.choices = list(iter(field.choices))
+
+    @property
+    def has_candidates(self) -> bool:
+        """Anyone to choose besides the "Choose a person" prompt."""
+        return len(self.fields["user"].widget.choices) > 1
 
 
 class AssignmentsForm(BaseForm):

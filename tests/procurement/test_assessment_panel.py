@@ -138,6 +138,22 @@ def test_the_officer_adds_a_panel_member_from_the_panel_member_role(client, clos
     assert PanelMember.objects.filter(opportunity=opportunity).count() == 2
 
 
+def test_with_everyone_in_the_role_on_the_panel_there_is_no_one_to_add(client, closed, officer):
+    opportunity, _ = closed
+    panel_member_add(opportunity, user=person("Ahmed Already"))
+    client.force_login(officer)
+    response = client.get(panel_url(opportunity))
+    assert "Everyone in the Panel member role is on this panel." in text_of(response)
+    assert 'name="user"' not in response.content.decode()
+
+    person("Rosa Reader")
+    response = client.get(panel_url(opportunity))
+    assert "Everyone in the Panel member role" not in text_of(response)
+    options = re.findall(r"<option[^>]*>([^<]*)</option>", response.content.decode())
+    assert options[0] == "Choose a person"
+    assert [option.split(" (")[0] for option in options[1:]] == ["Rosa Reader"]
+
+
 def test_adding_with_no_one_chosen_says_so(client, closed, officer):
     opportunity, _ = closed
     person("Rosa Reader")
