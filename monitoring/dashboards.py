@@ -438,10 +438,11 @@ def _investment(
     filters: PortfolioFilters,
     sectors: list[Sector],
     priorities: list[CorporatePriority],
-) -> tuple[list[InvestmentRow], list[InvestmentRow], InvestmentRow]:
+) -> tuple[list[InvestmentRow], list[InvestmentRow], InvestmentRow, int]:
     """The rows by sector, the rows by priority and the total: budget, awarded and paid,
     summed in the database for each commission (the plans' budgets in one query, what was
-    awarded and paid in one pass over the agreements) and added up here."""
+    awarded and paid in one pass over the agreements) and added up here; and how many of
+    the agreements are in delivery, counted in the same pass."""
     groups = {
         "commissions": _commission_groups(),
         "sectors": sectors,
@@ -465,13 +466,18 @@ def _investment(
         .order_by()
         .annotate(paid_each=Subquery(paid, output_field=MONEY))
         .values_list(AGREEMENT_COMMISSION)
-        .annotate(total=Sum("amount"), number=Count("pk"), paid=Sum("paid_each")),
-        zero=(ZERO, 0, ZERO),
+        .annotate(
+            total=Sum("amount"),
+            number=Count("pk"),
+            paid=Sum("paid_each"),
+            in_delivery=Count("pk", filter=Q(state=AgreementState.ACCEPTED)),
+        ),
+        zero=(ZERO, 0, ZERO, 0),
         **groups,
     )
 
     def row(key, name: str, narrowed: PortfolioFilters) -> InvestmentRow:
-        awarded_total, agreement_count, paid_total = awarded[key]
+        awarded_total, agreement_count, paid_total, _in_delivery = awarded[key]
         return InvestmentRow(
             name=name,
             budget=Figure(budgets[key][0], _commissions_url(narrowed)),
@@ -487,7 +493,7 @@ def _investment(
         row(("priority", priority.pk), str(priority), filters.with_(priority=priority))
         for priority in priorities
     ]
-    return by_sector, by_priority, row("all", "All", filters)
+    return by_sector, by_priority, row("all", "All", filters), awarded["all"][3]
 
 
 def _commissions_url(filters: PortfolioFilters) -> str:
@@ -518,18 +524,25 @@ RAG_ORDER = [
 ]
 
 
-def _rag_rows(filters: PortfolioFilters) -> list[RagRow]:
+def _rag_rows(filters: PortfolioFilters, *, in_delivery_count: int) -> list[RagRow]:
+    """The agreements in delivery by their latest rating: each one's latest rating found by
+    there being none newer (an anti-join in PostgreSQL, not a subquery for each
+    agreement), counted by rating; those not yet rated are the rest of `in_delivery_count`
+    (counted with what was awarded)."""
     in_delivery = agreements_filtered(
         filters=filters, queryset=Agreement.objects.filter(state=AgreementState.ACCEPTED)
     )
-    counts = {
-        row["current_rating"]: row["number"]
-        for row in agreements_with_rating(in_delivery)
+    newer = RagStatus.objects.filter(agreement=OuterRef("agreement")).filter(
+        Q(set_at__gt=OuterRef("set_at")) | Q(set_at=OuterRef("set_at"), pk__gt=OuterRef("pk"))
+    )
+    counts = dict(
+        RagStatus.objects.filter(agreement__in=in_delivery.values("pk"))
+        .filter(~Exists(newer))
         .order_by()
-        .values("current_rating")
+        .values_list("rating")
         .annotate(number=Count("pk"))
-    }
-    counts[NOT_RATED] = counts.pop(None, 0)
+    )
+    counts[NOT_RATED] = in_delivery_count - sum(counts.values())
     return [
         RagRow(
             rating=rating,
@@ -601,7 +614,7 @@ def portfolio_get(
         priorities = list(CorporatePriority.objects.filter(commissions__isnull=False).distinct())
     else:
         priorities = [priority for priority in priorities if priority.in_use]
-    by_sector, by_priority, total = _investment(
+    by_sector, by_priority, total, in_delivery_count = _investment(
         filters=filters, sectors=sectors, priorities=priorities
     )
     returns = _return_counts(filters)
@@ -611,7 +624,7 @@ def portfolio_get(
         by_sector=by_sector,
         by_priority=by_priority,
         total=total,
-        rag=_rag_rows(filters),
+        rag=_rag_rows(filters, in_delivery_count=in_delivery_count),
         returns_due=Figure(returns["due"], _returns_url(filters, RETURNS_SHOW["due"])),
         returns_overdue=Figure(returns["overdue"], _returns_url(filters, RETURNS_SHOW["overdue"])),
         returns_awaiting_review=Figure(

@@ -25,12 +25,13 @@ from django.utils import timezone
 
 from monitoring.dashboards import (
     PortfolioFilters,
+    agreements_by_rating,
     csv_safe,
     financial_year_of,
     portfolio_get,
 )
-from monitoring.models import ReturnActual, ReturnState
-from procurement.models import AgreementState
+from monitoring.models import RagStatus, ReturnActual, ReturnState
+from procurement.models import Agreement, AgreementState
 from tests.monitoring.factories import return_put
 from tests.monitoring.factories_portfolio import (
     agreement_under,
@@ -150,6 +151,19 @@ def test_agreements_by_latest_rag_and_returns_and_payments_needing_someone(known
     assert portfolio.payments_due_count == 10
     assert portfolio.payments_held.value == Decimal("3125")
     assert portfolio.payments_held_count == 1
+
+
+def test_of_two_ratings_set_at_the_same_moment_the_later_recorded_is_the_agreements(known):
+    a2 = known["a2"]
+    RagStatus.objects.create(
+        agreement=a2, rating="amber", reason="Rated again", set_at=a2.rag_statuses.get().set_at
+    )
+
+    rag = {row.rating: row.count.value for row in portfolio_get(filters=PortfolioFilters()).rag}
+
+    assert rag == {"red": 0, "amber": 1, "green": 1, "none": 1}
+    # The same agreement the list behind the figure finds.
+    assert list(agreements_by_rating(Agreement.objects.all(), rating="amber")) == [a2]
 
 
 def test_the_page_shows_money_the_govuk_way_and_each_figure_links_to_its_list(
