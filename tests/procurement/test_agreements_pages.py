@@ -574,7 +574,24 @@ def test_your_agreements_query_count_does_not_grow(client):
         assert text_of(page).count("AGR-TEST-") == count
         return len(queries)
 
-    assert queries_with(3) == queries_with(20)
+    assert queries_with(3) == queries_with(20) <= 15
+
+
+def test_your_agreements_come_25_to_a_page_the_newest_first(client):
+    organisation = OrganisationFactory()
+    person = UserFactory(roles=[Role.PROVIDER])
+    organisation.memberships.create(user=person)
+    client.force_login(person)
+    _agreements_add(27, organisation=organisation)
+
+    first = client.get("/agreements/")
+    second = client.get("/agreements/", {"page": 2})
+
+    shown = re.findall(r"AGR-TEST-\d{4}", text_of(first))
+    assert shown == [f"AGR-TEST-{number:04d}" for number in range(27, 2, -1)]
+    assert re.findall(r"AGR-TEST-\d{4}", text_of(second)) == ["AGR-TEST-0002", "AGR-TEST-0001"]
+    assert 'aria-label="Pages of your agreements"' in first.content.decode()
+    assert 'href="?page=2" rel="next"' in first.content.decode()
 
 
 def test_a_contract_is_not_sent_before_the_standstill_period_ends(client):
