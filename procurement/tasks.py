@@ -27,6 +27,15 @@ def clarification_email_send(clarification_id: int, kind: str) -> None:
 
 
 @shared_task(ignore_result=True)
+def open_data_publish() -> None:
+    """Make the open-data files and put them in the cache (procurement.open_data.publish):
+    after anything they publish changes, and every half hour from beat."""
+    from procurement.open_data.publish import open_data_files
+
+    open_data_files()
+
+
+@shared_task(ignore_result=True)
 def opportunities_close_due() -> int:
     """Close to bids every published opportunity whose deadline has passed (Celery beat runs
     this every few minutes). Returns how many it closed."""

@@ -319,6 +319,13 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Alerts of new opportunities (procurement.services.alerts): each person is emailed once
     # about each opportunity their alert matches, however often (or how many at once) the
     # sweep runs.
+    # The open-data files (procurement.open_data.publish), made by a worker: after each change
+    # and every half hour, so the cache holding them never goes cold (they keep an hour).
+    "open-data-publish": {
+        "task": "procurement.tasks.open_data_publish",
+        "schedule": 30 * 60.0,
+        "options": {"expires": 25 * 60},
+    },
     "opportunity-alerts-send": {
         "task": "procurement.tasks.opportunity_alerts_send",
         "schedule": 600.0,

@@ -59,6 +59,7 @@ class BenchReport:
     pages: list[PageResult]
     plan_pdf_seconds: float | None = None
     plan_pdf_specifications: int | None = None
+    open_data_seconds: float | None = None
     sweep_seconds: tuple[float, float] | None = None
     sweep_sent: tuple[int, int] | None = None
     returns: int | None = None
@@ -147,6 +148,12 @@ def other_measures(report: BenchReport) -> str:
         lines.append(
             f"- The largest plan's PDF ({report.plan_pdf_specifications} specifications) "
             f"rendered in {report.plan_pdf_seconds:.1f} s{mark} (target ≤ 5 s)."
+        )
+    if report.open_data_seconds is not None:
+        lines.append(
+            f"- The open-data files (360Giving JSON, CSV and XLSX, the registers, outcomes) "
+            f"made by a worker's task in {report.open_data_seconds:.1f} s, outside any web "
+            f"request."
         )
     if report.sweep_seconds is not None:
         first, second = report.sweep_seconds

@@ -1,17 +1,23 @@
-"""The open-data files: made from the database in one pass, kept in the cache, and made
-again after anything they publish changes.
+"""The open-data files: made from the database in one pass by a worker, kept in the cache,
+and made again after anything they publish changes.
 
-`open_data_files()` returns every file (made now if the cache has none); saving an award
-decision, an agreement, a variation, an opportunity, a plan, a commission, an organisation
-or a monitoring return (once accepted: the outcomes achieved) forgets them once the
-transaction commits (`open_data_forget`, connected in `procurement.open_data.signals`), so
-the next request makes them from what was published. The cache key carries a generation
-that forgetting changes, so a request that was making the files while something was
-published cannot put its older files back.
+Saving an award decision, an agreement, a variation, an opportunity, a plan, a commission, an
+organisation or a monitoring return (once accepted: the outcomes achieved) forgets the files
+once the transaction commits (`open_data_forget`, connected in
+`procurement.open_data.signals`); the next request for them asks a worker to make them again
+(`procurement.tasks.open_data_publish`), and beat makes them every half hour, so the cache
+never goes cold while a worker runs. Until the worker's new files are in the cache, the pages
+serve the last files made (`LATEST_KEY`): a web request makes the files itself only when the
+cache holds none at all (a new cache, or no worker for an hour), so the web workers do not
+hold every file's megabytes in memory. With tasks in-process (`make run`, the tests) the
+request that asks makes them at once. The cache key carries a generation that forgetting
+changes, so a worker that was making the files while something was published cannot put
+its older files back as the newest.
 """
 
 import datetime as dt
 import hashlib
+import logging
 import uuid
 from dataclasses import dataclass
 
@@ -26,7 +32,15 @@ from procurement.open_data.records import (
     open_data_tenders,
 )
 
+logger = logging.getLogger(__name__)
+
 GENERATION_KEY = "open-data:generation"
+#: The generation whose files were last all put in the cache: served until the current
+#: generation's are there.
+LATEST_KEY = "open-data:latest"
+#: Set while a worker has been asked to make the files, so that a busy page asks once.
+ASKED_KEY = "open-data:asked"
+ASKED_SECONDS = 5 * 60
 # A safety net: the files are made again at least this often even if nothing is heard.
 CACHE_SECONDS = 60 * 60
 
@@ -212,36 +226,76 @@ def _summary_key(generation: str) -> str:
 
 def open_data_files() -> dict[str, PublishedFile]:
     """Every file, made now from the database, and cached one file to a key beside their
-    summary, so that a request for one file reads only that file from the cache."""
+    summary, so that a request for one file reads only that file from the cache; then
+    marked the latest made. Made by the worker (`open_data_publish`)."""
     generation = _generation()
     files = open_data_make()
     for name, published in files.items():  # one at a time: one file's pickle in memory
         cache.set(_file_key(generation, name), published, timeout=CACHE_SECONDS)
     cache.set(_summary_key(generation), _summaries(files), timeout=CACHE_SECONDS)
+    if _generation() == generation:  # nothing was published while they were made
+        cache.set(LATEST_KEY, generation, timeout=None)
+    cache.delete(ASKED_KEY)
     return files
+
+
+def _ask_a_worker() -> None:
+    """Ask a worker to make the files, once while it has not done so. A broker that is
+    down costs nothing but the wait: beat makes them within the half hour, and until then
+    the last files made are served."""
+    from procurement.tasks import open_data_publish
+
+    if not cache.add(ASKED_KEY, True, timeout=ASKED_SECONDS):
+        return
+    try:
+        open_data_publish.delay()
+    except Exception:  # the broker is down: the files already served stay served
+        cache.delete(ASKED_KEY)
+        logger.warning("Could not ask a worker to make the open-data files", exc_info=True)
+
+
+def _served_generation() -> str | None:
+    """The generation whose files the pages serve: the current one when a worker has made
+    its files, otherwise the latest made (asking a worker to make the current one); None
+    when the cache holds no files at all."""
+    generation = _generation()
+    if cache.get(_summary_key(generation)) is not None:
+        return generation
+    _ask_a_worker()
+    if cache.get(_summary_key(generation)) is not None:  # made at once: tasks in-process
+        return generation
+    latest = cache.get(LATEST_KEY)
+    if latest and cache.get(_summary_key(latest)) is not None:
+        return latest
+    return None
 
 
 def open_data_summaries() -> dict[str, FileSummary]:
     """Every file's size, last change and rows, cached beside the files under the same
     generation: the page that lists them reads a few hundred bytes from the cache, not
     every file's megabytes."""
-    summaries = cache.get(_summary_key(_generation()))
+    generation = _served_generation()
+    summaries = cache.get(_summary_key(generation)) if generation else None
     if summaries is None:
         summaries = _summaries(open_data_files())
     return summaries
 
 
 def open_data_file(*, name: str) -> PublishedFile:
-    """One file by its name, read alone from the cache (all made now if it is not there).
-    KeyError for a name that is not published."""
+    """One file by its name, read alone from the cache (all made now if the cache has none
+    of them). KeyError for a name that is not published."""
     if name not in FILE_NAMES:
         raise KeyError(name)
-    published = cache.get(_file_key(_generation(), name))
+    generation = _served_generation()
+    published = cache.get(_file_key(generation, name)) if generation else None
     if published is None:
         published = open_data_files()[name]
     return published
 
 
 def open_data_forget() -> None:
-    """Forget the files: the next request makes them again from the database."""
+    """Forget the files: the next request for them asks a worker to make them again from
+    the database, and the last files made are served until it has. (Not asked here: one
+    save after another would each ask for all the files to be made.)"""
     cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+    cache.delete(ASKED_KEY)
