@@ -122,6 +122,11 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 # failover) the next request opens a new one instead of failing
 # (tests/core/test_faults_pgrestart.py).
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No just-in-time compilation: a page's queries are short, and PostgreSQL compiling one
+    # whose estimated cost crosses jit_above_cost took 56–120 ms on the bench data (the
+    # portfolio) to save a few.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")
