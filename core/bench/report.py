@@ -210,9 +210,10 @@ under production settings on PostgreSQL. Each key page is loaded by wrk at concu
 {report.connections} for {report.seconds_per_page} s, after the floor (`/healthz`, through
 the same middleware) measured the same way in the same run. Times are in milliseconds;
 ratios are to the floor's p50. Queries and bytes are one request's, made in-process with the
-same session against the same database. ✗ marks a missed target: p50 ≤ {P50_TIMES_FLOOR}×
-floor, p95 ≤ {P95_TIMES_FLOOR}× floor, queries ≤ {MAX_QUERIES}, zero errors (any response
-that is not 2xx, a redirect included).
+same session against the same database just after the same request (so not counting the
+three queries that write a session's last activity, at most once every 30 s). ✗ marks a
+missed target: p50 ≤ {P50_TIMES_FLOOR}× floor, p95 ≤ {P95_TIMES_FLOOR}× floor,
+queries ≤ {MAX_QUERIES}, zero errors (any response that is not 2xx, a redirect included).
 
 **The machine is shared**: its {report.machine.get("CPUs", "2")} CPUs were used at the same
 time by other engineers' tests and servers (see the load average below), so the numbers are

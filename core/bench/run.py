@@ -172,10 +172,13 @@ def data_counts() -> dict[str, int]:
 
 
 def one_request(path: str, session_key: str | None) -> tuple[int, int, int]:
-    """Status, queries and body bytes of one request made in-process."""
+    """Status, queries and body bytes of one request made in-process, just after the same
+    request: a signed-in session's last activity is written (three queries) at most every
+    30 seconds (core.sessions), and a page is counted as it is read in between."""
     client = Client(HTTP_HOST="127.0.0.1", raise_request_exception=False)
     if session_key:
         client.cookies[settings.SESSION_COOKIE_NAME] = session_key
+    client.get(path)
     with CaptureQueriesContext(connection) as queries:
         response = client.get(path)
     body = (
