@@ -194,6 +194,23 @@ def peak_growth(pages: list[PageResult], *, at_least_mb: float = 5) -> list[tupl
     return sorted(grown, key=lambda row: -row[1])
 
 
+def machine_words(about: dict[str, str]) -> str:
+    """Whether the machine was busy when the run started: a load average at or above its
+    CPUs means other work shared them."""
+    cpus = int(about.get("CPUs") or 1)
+    load = float((about.get("load average at the start") or "0").split()[0])
+    if load >= cpus:
+        return (
+            f"**The machine was busy**: its {cpus} CPUs were used at the same time by other "
+            "work (see the load average below), so the numbers are noisy and slow; compare "
+            "pages within one run (the ratios to the floor), not runs."
+        )
+    return (
+        f"The machine was quiet when the run started (load average {load:.2f} on {cpus} "
+        "CPUs): the server and wrk shared those CPUs, as in any run on one machine."
+    )
+
+
 def markdown(report: BenchReport) -> str:
     """docs/benchmarks.md."""
     machine = "\n".join(f"- {name}: {value}" for name, value in report.machine.items())
@@ -215,9 +232,7 @@ three queries that write a session's last activity, at most once every 30 s). �
 missed target: p50 ≤ {P50_TIMES_FLOOR}× floor, p95 ≤ {P95_TIMES_FLOOR}× floor,
 queries ≤ {MAX_QUERIES}, zero errors (any response that is not 2xx, a redirect included).
 
-**The machine is shared**: its {report.machine.get("CPUs", "2")} CPUs were used at the same
-time by other engineers' tests and servers (see the load average below), so the numbers are
-noisy and slow; compare pages within one run (the ratios to the floor), not runs.
+{machine_words(report.machine)}
 
 ## Machine
 

@@ -99,11 +99,11 @@ def test_report_lists_every_missed_target_and_only_those():
     assert not any(line.startswith("home") for line in misses)
 
 
-def test_markdown_says_the_machine_was_shared_and_how_to_rerun():
+def test_markdown_says_whether_the_machine_was_busy_and_how_to_rerun():
     report = BenchReport(
         floor=_load(5, 8),
         pages=[PageResult("home", "/", "public", _load(10, 20), queries=3)],
-        machine={"CPUs": "2", "PostgreSQL": "15.8"},
+        machine={"CPUs": "2", "PostgreSQL": "15.8", "load average at the start": "3.10 2.0 1.0"},
         data={"bids": 20000},
         sweep_seconds=(12.0, 3.0),
         sweep_sent=(900, 0),
@@ -112,12 +112,25 @@ def test_markdown_says_the_machine_was_shared_and_how_to_rerun():
 
     text = markdown(report)
 
-    assert "**The machine is shared**" in text
+    assert "**The machine was busy**" in text
     assert "- PostgreSQL: 15.8" in text
     assert "20,000 bids" in text
     assert "first run 12.0 s (900 reminders), second run 3.0 s (0 reminders" in text
     assert "make bench" in text
     assert "## Targets missed in this run\n\n- None." in text
+
+
+def test_markdown_says_a_quiet_machine_was_quiet():
+    report = BenchReport(
+        floor=_load(5, 8),
+        pages=[],
+        machine={"CPUs": "2", "load average at the start": "0.85 2.26 5.71"},
+    )
+
+    text = markdown(report)
+
+    assert "The machine was quiet when the run started (load average 0.85 on 2 CPUs)" in text
+    assert "busy" not in text
 
 
 def test_a_rerun_keeps_the_hand_written_notes_and_replaces_the_numbers():
