@@ -177,17 +177,6 @@ def declaration_organisations(*, opportunity: Opportunity) -> list[Organisation]
 # --- Declarations ---------------------------------------------------------------------------
 
 
-def declarations_latest(*, panel_members: Iterable[PanelMember]) -> dict[int, dict[int, object]]:
-    """Panel member id → organisation id → their latest declaration about it."""
-    latest: dict[int, dict[int, ConflictDeclaration]] = defaultdict(dict)
-    declarations = ConflictDeclaration.objects.filter(
-        panel_member__in=[place.pk for place in panel_members]
-    ).order_by("declared_at", "pk")
-    for declaration in declarations:
-        latest[declaration.panel_member_id][declaration.organisation_id] = declaration
-    return latest
-
-
 def conflicted_organisations(
     *, panel_members: Iterable[PanelMember], organisation_ids: Iterable[int] | None = None
 ) -> dict[int, set[int]]:
