@@ -47,7 +47,6 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Concat
 from django.urls import reverse
-from django.utils.functional import cached_property
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
@@ -752,18 +751,6 @@ def sources_for(*, user) -> list[Source]:
 # --- The search -----------------------------------------------------------------------------
 
 
-class _KnownCountPaginator(Paginator):
-    """A paginator told the count (already counted for the filters) rather than asking."""
-
-    def __init__(self, object_list, per_page, *, count: int):
-        super().__init__(object_list, per_page)
-        self._known_count = count
-
-    @cached_property
-    def count(self) -> int:
-        return self._known_count
-
-
 @dataclass
 class Group:
     """One source's results: its count, and the hits shown (the first few, or a page)."""
@@ -815,7 +802,8 @@ def search(*, user, query: str, kind: str = "", page: str | int = 1) -> SearchRe
         else:
             group.count = source.matches(terms).count() if terms else 0
             if source is selected:
-                paginator = _KnownCountPaginator(source.ranked(terms), PER_PAGE, count=group.count)
+                paginator = Paginator(source.ranked(terms), PER_PAGE)
+                paginator.count = group.count  # counted already, for the filters
                 group.page = paginator.get_page(page)
                 if group.count:
                     group.hits = source.hits(list(group.page.object_list), terms)

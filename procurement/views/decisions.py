@@ -10,12 +10,10 @@ bid; other council staff get 403. The register lists approved, successful awards
 from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.syndication.views import Feed
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
-from django.utils.functional import cached_property
 from django.utils.html import linebreaks
 from django.views import View
 from django.views.generic import ListView, TemplateView
@@ -84,9 +82,11 @@ class DecisionListView(FilterQueryMixin, ListView):
         return selectors.decisions_public_matching(**self.filters)
 
     def get_paginator(self, queryset, per_page, **kwargs):
-        """A paginator told the count, read with the total in one query."""
+        """The count is read with the total, in one query."""
         self.summary = selectors.decisions_summary(decisions=self.object_list)
-        return KnownCountPaginator(queryset, per_page, count=self.summary.count, **kwargs)
+        paginator = super().get_paginator(queryset, per_page, **kwargs)
+        paginator.count = self.summary.count
+        return paginator
 
     def paginate_queryset(self, queryset, page_size):
         """Sort and take the page's ids in the database, then fetch only those rows with
@@ -110,18 +110,6 @@ class DecisionListView(FilterQueryMixin, ListView):
             ),
         )
         return context
-
-
-class KnownCountPaginator(Paginator):
-    """A paginator told its count rather than asking the database for it."""
-
-    def __init__(self, object_list, per_page, *, count: int, **kwargs):
-        super().__init__(object_list, per_page, **kwargs)
-        self._known_count = count
-
-    @cached_property
-    def count(self) -> int:
-        return self._known_count
 
 
 def _with_query(url: str, query: str) -> str:
