@@ -159,9 +159,11 @@ def work_attempt(*, model: type[Attempted], pk: int, work: Callable[[Attempted],
         row.save(update_fields=["attempts", "next_attempt_at"])
         claimed = row.attempts
 
-    # 2. Do the work and record it, holding the row's lock throughout.
+    # 2. Do the work and record it, holding the row's lock throughout. The claim is ours
+    # (`attempts`), so wait for a lock held a moment by another drain's claim that found
+    # the row taken, rather than skip the row and leave it to the retry.
     with transaction.atomic():
-        row = _locked(model, pk).filter(status=model.WAITING, attempts=claimed).first()
+        row = _locked(model, pk, wait=True).filter(status=model.WAITING, attempts=claimed).first()
         if row is None:
             return False
         try:
@@ -187,10 +189,12 @@ def work_attempt(*, model: type[Attempted], pk: int, work: Callable[[Attempted],
     return True
 
 
-def _locked(model: type[Attempted], pk: int):
-    # SKIP LOCKED: a row another worker is busy with is left to it. (SQLite has no row
-    # locks, and one writer at a time.)
-    return model.objects.select_for_update(skip_locked=True).filter(pk=pk)
+def _locked(model: type[Attempted], pk: int, *, wait: bool = False):
+    # SKIP LOCKED when claiming: a row another worker is busy with is left to it. Waiting
+    # when the claim is already ours: PostgreSQL keeps a row locked until the end of the
+    # transaction of a claim that locked it and then found it no longer due. (SQLite has no
+    # row locks, and one writer at a time.)
+    return model.objects.select_for_update(skip_locked=not wait).filter(pk=pk)
 
 
 def outbox_task_run(*, outbox_id: int) -> bool:
