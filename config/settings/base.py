@@ -90,7 +90,30 @@ MIDDLEWARE = [
     # The audit trail (core/audit.py): who made each change; refusals, downloads, exports.
     "simple_history.middleware.HistoryRequestMiddleware",
     "core.audit.AuditMiddleware",
+    # Last: the public pages as anonymous visitors see them, kept for a minute at most.
+    "core.page_cache.PublicPageCacheMiddleware",
 ]
+
+# core/page_cache.py: how long a public page is kept for anonymous visitors (0: never), and
+# which views' pages are. Any change a public page could show, or the next minute, ends it.
+PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=60)
+PUBLIC_PAGE_CACHE_VIEWS = frozenset(
+    {
+        "home",
+        "framework",
+        "glossary",
+        "plan_public_list",
+        "plan_public_detail",
+        "search",
+        "procurement:opportunity_list",
+        "procurement:opportunity_feed",
+        "procurement:opportunity_detail",
+        "procurement:decision_list",
+        "procurement:decision_feed",
+        "procurement:decision_detail",
+        "engagement:event_list",
+    }
+)
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"

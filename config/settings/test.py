@@ -39,3 +39,7 @@ if XDIST_WORKER:
         _cache_database = 1 + int(XDIST_WORKER.removeprefix("gw"))  # 0 is the serial run's
         _redis = urlsplit(REDIS_URL)  # noqa: F405
         CACHES["default"]["LOCATION"] = _redis._replace(path=f"/{_cache_database}").geturl()  # noqa: F405
+
+# Each test runs in a transaction that never commits, so a change would never move the public
+# page cache on (core/page_cache.py): it is off, but for its own tests.
+PUBLIC_PAGE_CACHE_SECONDS = 0

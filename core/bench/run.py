@@ -8,6 +8,7 @@ import re
 import shutil
 import signal
 import socket
+import statistics
 import subprocess  # nosec B404: runs gunicorn and wrk, fixed argument lists
 import sys
 import tempfile
@@ -22,7 +23,7 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 from django.db import connection
 from django.db.models import Count, Max
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
+from django.test.utils import CaptureQueriesContext, override_settings
 from django.utils import timezone
 
 from core.bench.report import BenchReport, PageResult, markdown, with_notes
@@ -171,22 +172,30 @@ def data_counts() -> dict[str, int]:
 # --- One request alone: queries and bytes ---------------------------------------------------
 
 
-def one_request(path: str, session_key: str | None) -> tuple[int, int, int]:
-    """Status, queries and body bytes of one request made in-process, just after the same
-    request: a signed-in session's last activity is written (three queries) at most every
-    30 seconds (core.sessions), and a page is counted as it is read in between."""
+def one_request(path: str, session_key: str | None) -> tuple[int, int, int, float]:
+    """Status, queries, body bytes and milliseconds (the median of three) of one request made
+    in-process, just after the same request: a signed-in session's last activity is written
+    (three queries) at most every 30 seconds (core.sessions), and a page is counted as it is
+    read in between. The public page cache (core/page_cache.py) is off, so what is counted is
+    the work of making the page, not of fetching it kept."""
     client = Client(HTTP_HOST="127.0.0.1", raise_request_exception=False)
     if session_key:
         client.cookies[settings.SESSION_COOKIE_NAME] = session_key
-    client.get(path)
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(path)
+    with override_settings(PUBLIC_PAGE_CACHE_SECONDS=0):
+        client.get(path)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(path)
+        timings = []
+        for _ in range(3):
+            started = time.perf_counter()
+            client.get(path)
+            timings.append((time.perf_counter() - started) * 1000)
     body = (
         b"".join(response.streaming_content)
         if getattr(response, "streaming", False)
         else response.content
     )
-    return response.status_code, len(queries), len(body)
+    return response.status_code, len(queries), len(body), statistics.median(timings)
 
 
 # --- gunicorn ---------------------------------------------------------------------------------
@@ -421,10 +430,11 @@ def bench_run(
                 result.workers_peak_mb = first_peaks[page.path]
                 results.append(result)
             peaks = server.workers_peak_mb()
-    log("one request per page, in-process: queries and bytes")
+    log("one request per page, in-process: queries, bytes and time")
     for result in results:
-        status, queries, body = one_request(result.path, sessions[result.who])
+        status, queries, body, made_ms = one_request(result.path, sessions[result.who])
         result.status, result.queries, result.body_bytes = status, queries, body
+        result.made_ms = made_ms
     log("the largest plan's PDF")
     pdf_seconds, pdf_specifications = plan_pdf_seconds()
     log("the reminder sweep, twice")
