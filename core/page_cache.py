@@ -108,7 +108,8 @@ m2m_changed.connect(_m2m_changed, dispatch_uid="public_page_cache_m2m")
 
 def _page_key(request) -> str:
     minute = timezone.now().strftime("%Y%m%d%H%M")
-    address = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    # The scheme and host too: nothing made for one address of the site is served at another.
+    address = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
     return f"public-page-cache:page:{minute}:{address}"
 
 

@@ -125,6 +125,9 @@ def key_pages() -> list[Page]:
         Page("decisions feed", "/decisions/feed/", "public"),
         Page("search", "/search/?q=community", "public"),
         Page("open data", "/open-data/", "public"),
+        # Not a key page: what any signed-in page costs before its own work (the session,
+        # the person, their roles), for comparison with the floor.
+        Page("signed in, no page (the officer)", "/healthz", "officer"),
         Page("provider dashboard", "/organisations/", "provider"),
         Page("provider bids", "/bids/", "provider"),
         Page("provider agreements", "/agreements/", "provider"),
