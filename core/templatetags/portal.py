@@ -25,6 +25,24 @@ def money(value) -> str:
     return f"{sign}£{amount:,.2f}"
 
 
+# The months as GOV.UK writes them, whatever the process's locale (strftime's %B reads it, and
+# costs a few times more on pages that show hundreds of dates).
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
 def _local(value):
     if isinstance(value, dt.datetime) and timezone.is_aware(value):
         return timezone.localtime(value)
@@ -37,7 +55,7 @@ def govuk_date(value) -> str:
     if not value:
         return ""
     value = _local(value)
-    return f"{value.day} {value:%B %Y}"
+    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
 
 
 @register.filter
