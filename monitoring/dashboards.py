@@ -201,13 +201,21 @@ def agreements_filtered(
     """Agreements made under the filtered commissions and, for a financial year, running
     at some time in it."""
     agreements = Agreement.objects.all() if queryset is None else queryset
+    return agreements.filter(_agreement_condition(filters))
+
+
+def _agreement_condition(filters: PortfolioFilters, *, through: str = "") -> Q:
+    """The condition agreements_filtered puts on an agreement, on the agreement reached
+    through the relation `through` (as "agreement__"): a row joined to its agreement is
+    filtered on that join, not on a second read of the agreements."""
+    condition = Q()
     if _narrowed_by_commission(filters):
         commission_ids = commissions_filtered(filters=filters).values("pk")
-        agreements = agreements.filter(**{f"{AGREEMENT_COMMISSION}__in": commission_ids})
+        condition &= Q(**{f"{through}{AGREEMENT_COMMISSION}__in": commission_ids})
     if filters.year_bounds is not None:
         start, end = filters.year_bounds
-        agreements = agreements.filter(starts_on__lte=end, ends_on__gte=start)
-    return agreements
+        condition &= Q(**{f"{through}starts_on__lte": end, f"{through}ends_on__gte": start})
+    return condition
 
 
 def specifications_budgeted(*, filters: PortfolioFilters) -> QuerySet[Specification]:
@@ -271,9 +279,7 @@ def returns_filtered(
     queryset: QuerySet[MonitoringReturn], *, filters: PortfolioFilters
 ) -> QuerySet[MonitoringReturn]:
     """Returns of the filtered agreements."""
-    if not filters.is_filtered:
-        return queryset
-    return queryset.filter(agreement__in=agreements_filtered(filters=filters).values("pk"))
+    return queryset.filter(_agreement_condition(filters, through="agreement__"))
 
 
 #: The payments list's choices, in the order the portfolio shows them.
@@ -282,10 +288,6 @@ PAYMENT_SHOW = {
     "held": "Held until a return is accepted",
     "paid": "Paid",
 }
-
-
-def _live_hold():
-    return Exists(PaymentHold.objects.filter(instalment=OuterRef("pk"), released_at__isnull=True))
 
 
 def _held() -> Q:
@@ -298,12 +300,29 @@ def _held() -> Q:
     )
 
 
+def _unpaid() -> Q:
+    """No payment recorded against the instalment: NOT EXISTS, which PostgreSQL reads as
+    one anti-join, leaving the paid instalments out before anything is summed (a LEFT JOIN
+    tested for a missing payment keeps every instalment ever paid until the end)."""
+    return Q(~Exists(InstalmentPayment.objects.filter(instalment=OuterRef("pk"))))
+
+
+def _not_held_due_by_month_end() -> Q:
+    """Not held, and due on or before the last day of this month."""
+    return Q(due_on__lte=month_bounds(today())[1]) & ~_held()
+
+
 def _due_by_month_end() -> Q:
     """Unpaid, not held, and due on or before the last day of this month."""
-    return Q(
-        held=False,
-        payment_made__isnull=True,
-        due_on__lte=month_bounds(today())[1],
+    return _unpaid() & _not_held_due_by_month_end()
+
+
+def _instalments_in_delivery(filters: PortfolioFilters) -> QuerySet[PaymentInstalment]:
+    """The scheduled payments of the filtered agreements in delivery: filtered on the
+    agreement each is joined to, not on a second read of the agreements."""
+    return PaymentInstalment.objects.filter(
+        Q(agreement__state=AgreementState.ACCEPTED)
+        & _agreement_condition(filters, through="agreement__")
     )
 
 
@@ -315,18 +334,12 @@ def payments_list(*, show: str, filters: PortfolioFilters) -> QuerySet[PaymentIn
         "monitoring_return"
     )
     instalments = (
-        PaymentInstalment.objects.filter(
-            agreement__in=agreements_filtered(
-                filters=filters,
-                queryset=Agreement.objects.filter(state=AgreementState.ACCEPTED),
-            ).values("pk")
-        )
-        .annotate(held=_live_hold())
+        _instalments_in_delivery(filters)
         .select_related("agreement__decision__bid__organisation", "payment_made")
         .prefetch_related(Prefetch("holds", queryset=live_holds, to_attr="live_holds"))
     )
     if show == "held":
-        instalments = instalments.filter(held=True)
+        instalments = instalments.filter(_held())
     elif show == "paid":
         instalments = instalments.filter(payment_made__isnull=False)
         if filters.year_bounds is not None:
@@ -529,14 +542,14 @@ def _rag_rows(filters: PortfolioFilters, *, in_delivery_count: int) -> list[RagR
     there being none newer (an anti-join in PostgreSQL, not a subquery for each
     agreement), counted by rating; those not yet rated are the rest of `in_delivery_count`
     (counted with what was awarded)."""
-    in_delivery = agreements_filtered(
-        filters=filters, queryset=Agreement.objects.filter(state=AgreementState.ACCEPTED)
-    )
     newer = RagStatus.objects.filter(agreement=OuterRef("agreement")).filter(
         Q(set_at__gt=OuterRef("set_at")) | Q(set_at=OuterRef("set_at"), pk__gt=OuterRef("pk"))
     )
     counts = dict(
-        RagStatus.objects.filter(agreement__in=in_delivery.values("pk"))
+        RagStatus.objects.filter(
+            Q(agreement__state=AgreementState.ACCEPTED)
+            & _agreement_condition(filters, through="agreement__")
+        )
         .filter(~Exists(newer))
         .order_by()
         .values_list("rating")
@@ -579,14 +592,13 @@ def _return_counts(filters: PortfolioFilters) -> dict[str, int]:
 
 
 def _payment_sums(filters: PortfolioFilters) -> dict:
-    instalments = PaymentInstalment.objects.all()
-    if filters.is_filtered:
-        instalments = instalments.filter(
-            agreement__in=agreements_filtered(filters=filters).values("pk")
-        )
-    instalments = instalments.filter(agreement__state=AgreementState.ACCEPTED)
+    """The payments due by the end of this month and those held, counted and summed over
+    the unpaid instalments of the filtered agreements in delivery: the paid ones, most of
+    the history, are left out first (neither figure counts them: a paid instalment cannot
+    be held, nor a held one paid, monitoring.services)."""
+    instalments = _instalments_in_delivery(filters).filter(_unpaid())
     held = _held()
-    due = Q(payment_made__isnull=True, due_on__lte=month_bounds(today())[1]) & ~held
+    due = _not_held_due_by_month_end()
     return instalments.order_by().aggregate(
         due_total=Coalesce(Sum("amount", filter=due), Value(ZERO), output_field=MONEY),
         due_count=Count("pk", filter=due),

@@ -537,6 +537,15 @@ class PaymentHold(models.Model):
 
     class Meta:
         ordering = ["-held_at", "-pk"]
+        indexes = [
+            # The instalments held now (the portfolio's held and due payments), read
+            # without the holds released long ago.
+            models.Index(
+                fields=["instalment"],
+                condition=Q(released_at__isnull=True),
+                name="payment_hold_live_instalment",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["agreement", "scheduled_on"],

@@ -239,6 +239,78 @@ def test_a_financial_year_counts_plans_and_agreements_running_in_it_and_payments
     assert earlier.returns_overdue.value == 0
 
 
+@pytest.fixture
+def years_apart():
+    """Under one commission: an agreement running now (1 November 2025 to 31 October 2026,
+    £12,000 in four instalments: the first paid last financial year, the third this one);
+    one that ran four financial years ago (£8,000: its first instalment paid on time, its
+    second paid late, this financial year, and two never paid); and one starting next
+    financial year (£4,000)."""
+    this_year = financial_year_of(timezone.localdate())
+    vcfs = funded_commission(sector_name="VCFS", plan_period=plan_years())
+    now = agreement_under(vcfs, amount="12000")
+    now_instalments = list(now.payments.order_by("due_on"))
+    pay(now_instalments[0])
+    pay(now_instalments[2])
+    old = agreement_under(vcfs, amount="8000", starts_on=dt.date(this_year - 4, 4, 1))
+    old_instalments = list(old.payments.order_by("due_on"))
+    pay(old_instalments[0])
+    pay(old_instalments[1], paid_on=timezone.localdate() - dt.timedelta(days=10))
+    later = agreement_under(vcfs, amount="4000", starts_on=dt.date(this_year + 1, 4, 1))
+    rate(old, "red", days_ago=1000)
+    rate(now, "green", days_ago=3)
+    return {"this_year": this_year, "now": now, "old": old, "later": later}
+
+
+def test_a_financial_year_leaves_out_other_years_agreements_and_payments(years_apart):
+    this_year = years_apart["this_year"]
+    everything = portfolio_get(filters=PortfolioFilters())
+    assert everything.total.awarded.value == Decimal("24000")
+    assert everything.total.agreements == 3
+    assert everything.total.paid.value == Decimal("10000")
+    # Unpaid and due by the end of this month: the second and fourth instalments of the
+    # agreement running now, and the last two of the one that ended years ago.
+    assert everything.payments_due.value == Decimal("10000")
+    assert everything.payments_due_count == 4
+    assert {row.rating: row.count.value for row in everything.rag}["red"] == 1
+
+    this_year_only = portfolio_get(filters=PortfolioFilters(year=this_year))
+    assert this_year_only.total.awarded.value == Decimal("12000")
+    assert this_year_only.total.agreements == 1
+    # Paid this year on the agreements running in it: not the first instalment (paid last
+    # year), nor the late payment on the agreement that ended years ago.
+    assert this_year_only.total.paid.value == Decimal("3000")
+    assert this_year_only.payments_due.value == Decimal("6000")
+    assert this_year_only.payments_due_count == 2
+    assert {row.rating: row.count.value for row in this_year_only.rag} == {
+        "red": 0,
+        "amber": 0,
+        "green": 1,
+        "none": 0,
+    }
+    old_returns = years_apart["old"].monitoring_returns.count()
+    assert this_year_only.returns_overdue.value == everything.returns_overdue.value - old_returns
+
+    next_year = portfolio_get(filters=PortfolioFilters(year=this_year + 1))
+    assert next_year.total.awarded.value == Decimal("4000")
+    assert next_year.total.paid.value == Decimal("0")
+    assert next_year.payments_due_count == 0
+
+
+def test_the_payments_list_for_a_financial_year_leaves_out_other_years(years_apart, officer_client):
+    this_year = years_apart["this_year"]
+    due = officer_client.get(
+        "/staff/portfolio/payments/", {"show": "due", "year": this_year}
+    ).context["payments"]
+    assert {payment.agreement for payment in due} == {years_apart["now"]}
+    assert sum(payment.amount for payment in due) == Decimal("6000")
+
+    paid = officer_client.get(
+        "/staff/portfolio/payments/", {"show": "paid", "year": this_year}
+    ).context["payments"]
+    assert [payment.payment_made.amount for payment in paid] == [Decimal("3000")]
+
+
 def test_a_filter_value_that_is_not_a_choice_is_ignored(known, officer_client):
     response = officer_client.get(URL, {"sector": "abc", "year": "1066", "area": "nowhere"})
 
@@ -429,3 +501,23 @@ def test_queries_stay_flat_from_5_to_50_agreements(officer_client, path):
     # priority and the total; the sectors and priorities are read once, for the filters
     # and the rows.
     assert with_5 <= 13
+
+
+def test_queries_stay_flat_for_a_financial_year_with_agreements_of_other_years(officer_client):
+    this_year = financial_year_of(timezone.localdate())
+    path = f"{URL}?year={this_year}"
+    vcfs = funded_commission(sector_name="VCFS", plan_period=plan_years())
+    older = funded_commission(sector_name="Arts", priorities=[priority("economic-growth")])
+    _agreements(vcfs, 3)
+    for _ in range(2):
+        agreement_under(older, amount="3000", starts_on=dt.date(this_year - 4, 4, 1))
+    officer_client.get(path)  # warm the session and the caches
+    with_5 = _queries(officer_client, path)
+
+    _agreements(vcfs, 30, start=3)
+    for _ in range(20):
+        agreement_under(older, amount="3000", starts_on=dt.date(this_year - 4, 4, 1))
+    with_55 = _queries(officer_client, path)
+
+    assert with_5 == with_55 <= 13
+    assert officer_client.get(path).context["portfolio"].total.agreements == 30
