@@ -10,11 +10,17 @@ officers read drafts on their own pages.
 
 On PostgreSQL the search is full-text (the 'english' configuration: stemmed, stop words
 dropped), each word of the query also matching as a prefix of a stem after a crude suffix
-strip, so "advocate" finds "advocacy". Matches are ranked with the title weighted A, the main
-text B and the rest C, so a match in the title ranks above one in the body, and
-`ts_headline` picks the snippet. On other databases (SQLite for development and most tests)
-each word, crudely stemmed, must appear somewhere in the same fields, and a title match
-ranks first.
+strip, so "advocate" finds "advocacy". On other databases (SQLite for development and most
+tests) each word, crudely stemmed, must appear somewhere in the same fields. On both, the
+matches with every word in the title rank first, then the rest, each newest first (the
+source's `order`); so a match in the title ranks above one in the body.
+
+What a search costs follows the page asked for rather than the number of matches: PostgreSQL
+never builds a row's whole document. Each word is looked up column by column, each column in
+its own GIN index (`to_tsvector(CONFIG, COALESCE(column, ''))`, core's search_indexes
+migrations), so matching and counting read ids; the rank is the same lookup in the title's
+columns, a set of ids each match is looked up in; and `ts_headline` makes the snippets of the
+rows shown only.
 
 Stored text is never rendered as it is: snippets and titles are escaped here, and only the
 `<mark>` elements this module adds are markup (`highlight`).
@@ -24,7 +30,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchVector
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import (
@@ -34,7 +40,6 @@ from django.db.models import (
     Expression,
     F,
     Func,
-    IntegerField,
     Model,
     OuterRef,
     Q,
@@ -183,7 +188,19 @@ def _snippet_around(text: str, terms: Sequence[str]) -> str:
 
 # --- The registry of searchable sources --------------------------------------------------------
 
-Field = str | Expression
+
+@dataclass(frozen=True)
+class Computed:
+    """A field that is an expression over columns rather than one column: `expression` is
+    its text (for the fallback and the snippet); `matches` says, on PostgreSQL, which rows'
+    text holds a query, through the indexes of the columns it is made of (query ->
+    querysets of the ids of the rows that match)."""
+
+    expression: Expression
+    matches: Callable[[SearchQuery], Sequence[QuerySet]]
+
+
+Field = str | Computed
 
 
 @dataclass(frozen=True)
@@ -192,15 +209,18 @@ class Source:
 
     `rows()` is every row anyone allowed to search this source may find: the public rule
     for a public source. A staff-only source also names the `permission` that lets someone
-    search it. `title`, `body` and `extra` are the fields weighted A, B and C; `snippet` the
-    text the snippet comes from (the body and the rest when not given). `title_text`, `url`
-    and `meta` say how one row is shown, reading only what `rows()` selects, so a page of
-    results costs the same number of queries whatever its length."""
+    search it. `title`, `body` and `extra` are the fields searched, the title and body
+    ranking a match higher (see the module's docstring): column paths ("title",
+    "commission__title"), each with a GIN index on PostgreSQL when its table grows, or
+    `Computed` fields. `snippet` is the text the snippet comes from (the body and the rest
+    when not given). `title_text`, `url` and `meta` say how one row is shown, reading only
+    what `rows()` selects, so a page of results costs the same number of queries whatever
+    its length."""
 
     key: str
     label: str
     rows: Callable[[], QuerySet]
-    title: Sequence[Field]
+    title: Sequence[str]
     body: Sequence[Field]
     title_text: Callable[[Model], str]
     url: Callable[[Model], str]
@@ -209,13 +229,6 @@ class Source:
     snippet: Sequence[Field] = ()
     order: Sequence[str] = ("-pk",)
     permission: str | None = None
-    # On PostgreSQL, match each term through GIN indexes rather than building every row's
-    # document: `indexed` names the columns to look in (each with a GIN index on
-    # `to_tsvector(CONFIG, COALESCE(column, ''))`: core's search_indexes migration), and
-    # `indexed_extra` adds the matches a column alone cannot say (query -> querysets of the
-    # ids of more rows that match).
-    indexed: Sequence[str] = ()
-    indexed_extra: Callable[[SearchQuery], Sequence[QuerySet]] | None = None
 
     @property
     def staff_only(self) -> bool:
@@ -233,56 +246,67 @@ class Source:
         rows = self.rows()
         if not terms:
             return rows.none()
-        if uses_full_text():
-            if self.indexed:
-                return rows.filter(self._indexed_match(terms))
-            rows = rows.alias(search_document=self._vector())
-            return rows.filter(search_document=_tsquery(terms))
-        rows = rows.alias(**self._fallback_aliases())
-        return rows.filter(self._contains_all(terms, self._names(self.all_fields)))
+        if not uses_full_text():
+            rows = rows.alias(**self._fallback_aliases())
+        return rows.filter(self._holding(terms, self.all_fields))
 
     def narrow(self, queryset: QuerySet, terms: Sequence[str]) -> QuerySet:
         """The rows of `queryset` (of this source's model) that match every term, as
-        `matches` finds them: on PostgreSQL with an indexed source, the same conditions on
-        `queryset` itself, so no subquery repeats its joins; otherwise its rows among the
-        matches."""
+        `matches` finds them: on PostgreSQL the same conditions on `queryset` itself, so no
+        subquery repeats its joins; otherwise its rows among the matches."""
         if not terms:
             return queryset.none()
-        if uses_full_text() and self.indexed:
-            return queryset.filter(self._indexed_match(terms))
+        if uses_full_text():
+            return queryset.filter(self._holding(terms, self.all_fields))
         return queryset.filter(pk__in=self.matches(terms).order_by().values("pk"))
 
-    def ranked(self, terms: Sequence[str]) -> QuerySet:
-        """The matches, best first, with `search_snippet` (marked, not yet escaped)."""
-        matches = self.matches(terms)
+    def ranked(self, terms: Sequence[str], *, snippets: bool = True) -> QuerySet:
+        """The matches, best first: `search_rank` is 2 when every term is in the title, 1
+        otherwise; ties newest first (the source's `order`). With `snippets`, each row's
+        `search_snippet` (marked, not yet escaped); leave it out when the query has an
+        OFFSET, which would make PostgreSQL headline the rows skipped too, and use
+        `with_snippets` on the rows shown."""
+        rows = self.matches(terms)
         if uses_full_text():
-            query = _tsquery(terms)
-            return matches.annotate(
-                search_rank=SearchRank(self._vector(), query),
-                search_snippet=SearchHeadline(
-                    _joined(self.snippet_fields),
-                    query,
-                    config=CONFIG,
-                    start_sel=_START,
-                    stop_sel=_STOP,
-                    max_words=35,
-                    min_words=15,
-                    max_fragments=2,
-                    fragment_delimiter=" … ",
-                ),
-            ).order_by("-search_rank", *self.order)
-        return matches.annotate(
-            search_rank=Case(
-                When(self._contains_all(terms, self._names(self.title)), then=Value(3)),
-                When(
-                    self._contains_all(terms, self._names([*self.title, *self.body])),
-                    then=Value(2),
-                ),
-                default=Value(1),
-                output_field=IntegerField(),
-            ),
-            search_snippet=_joined(self.snippet_fields),
-        ).order_by("-search_rank", *self.order)
+            in_title = self._title_match(terms)
+        else:
+            in_title = self._contains_all(terms, self.title)
+        rows = rows.annotate(
+            search_rank=Case(When(in_title, then=Value(2)), default=Value(1)),
+        )
+        if snippets:
+            rows = rows.annotate(search_snippet=self._snippet(terms))
+        return rows.order_by("-search_rank", *self.order)
+
+    def with_snippets(self, rows: Sequence[Model], terms: Sequence[str]) -> list[Model]:
+        """The rows, each with its `search_snippet`, read in one query for these rows only."""
+        found = dict(
+            self.rows()
+            .model._default_manager.filter(pk__in=[row.pk for row in rows])
+            .annotate(search_snippet=self._snippet(terms))
+            .values_list("pk", "search_snippet")
+        )
+        for row in rows:
+            row.search_snippet = found.get(row.pk, "")
+        return list(rows)
+
+    def _snippet(self, terms: Sequence[str]) -> Expression:
+        """The snippet's text: on PostgreSQL `ts_headline`'s best fragments with the matches
+        marked; otherwise the whole text, cut to the match in Python (`hits`)."""
+        text = _joined(self.snippet_fields)
+        if not uses_full_text():
+            return text
+        return SearchHeadline(
+            text,
+            _tsquery(terms),
+            config=CONFIG,
+            start_sel=_START,
+            stop_sel=_STOP,
+            max_words=35,
+            min_words=15,
+            max_fragments=2,
+            fragment_delimiter=" … ",
+        )
 
     def hits(self, rows: Sequence[Model], terms: Sequence[str]) -> list["Hit"]:
         full_text = uses_full_text()
@@ -302,13 +326,42 @@ class Source:
             )
         return results
 
-    def _indexed_match(self, terms: Sequence[str]) -> Q:
-        """Every term in one of the indexed columns: for each term, the row's id among the
-        ids of the rows whose column holds it, each column looked up in its own table's GIN
-        index, put together with UNION. The same rows as the whole document matching all
-        the terms (a document holds a term when one of its parts does), without building
-        the document of every row. A term that is a stop word to PostgreSQL matches
-        everything, as it is dropped from the whole-document query.
+    def _holding(self, terms: Sequence[str], fields: Sequence[Field]) -> Q:
+        """The rows in which every term is in one of `fields` (on the fallback, the
+        queryset needs `_fallback_aliases`)."""
+        if uses_full_text():
+            return self._indexed_match(terms, fields)
+        return self._contains_all(terms, self._names(fields))
+
+    def _title_match(self, terms: Sequence[str]) -> Q:
+        """Every term in one of the title's columns, as a condition on each row already
+        matched: for each term, the row's own id, or the id of the row its title column is
+        in ("bid__organisation__name": the organisation's), among the ids that column's GIN
+        index gives. In the rank's CASE each is a hashed subplan: the ids are read once
+        and each row is a lookup, no text read."""
+        model = self.rows().model
+        condition = Q()
+        for term in terms:
+            query = _tsquery([term])
+            everything = model._default_manager.filter(_StopWordsOnly(query)).order_by()
+            anywhere = Q(pk__in=everything.values("pk"))
+            for path in self.title:
+                *relations, column = path.split("__")
+                related = model
+                for name in relations:
+                    related = related._meta.get_field(name).related_model
+                lookup = "__".join([*relations, "in"]) if relations else "pk__in"
+                anywhere |= Q(**{lookup: column_query_matches(related, column, query)})
+            condition &= anywhere
+        return condition
+
+    def _indexed_match(self, terms: Sequence[str], fields: Sequence[Field]) -> Q:
+        """Every term in one of the fields: for each term, the row's id among the ids of the
+        rows whose field holds it, each column looked up in its own table's GIN index, put
+        together with UNION. The same rows as the fields' whole document matching all the
+        terms (a document holds a term when one of its parts does), without building the
+        document of any row. A term that is a stop word to PostgreSQL matches everything,
+        as it is dropped from the whole-document query.
 
         One `id IN (… UNION …)` per term rather than an OR of `IN` subqueries: PostgreSQL
         joins it (a semi-join, each part planned to read all its rows), where an OR leaves
@@ -319,19 +372,14 @@ class Source:
         for term in terms:
             query = _tsquery([term])
             everything = model._default_manager.filter(_StopWordsOnly(query)).order_by()
-            parts = [column_path_matches(model, path, query) for path in self.indexed]
-            if self.indexed_extra is not None:
-                parts.extend(self.indexed_extra(query))
+            parts: list[QuerySet] = []
+            for name in fields:
+                if isinstance(name, Computed):
+                    parts.extend(name.matches(query))
+                else:
+                    parts.append(column_path_matches(model, name, query))
             condition &= Q(pk__in=everything.values("pk").union(*parts))
         return condition
-
-    def _vector(self) -> SearchVector:
-        vector = SearchVector(*self.title, weight="A", config=CONFIG)
-        if self.body:
-            vector += SearchVector(*self.body, weight="B", config=CONFIG)
-        if self.extra:
-            vector += SearchVector(*self.extra, weight="C", config=CONFIG)
-        return vector
 
     @property
     def snippet_fields(self) -> list[Field]:
@@ -344,13 +392,13 @@ class Source:
     def _fallback_aliases(self) -> dict[str, Expression]:
         """The fields that are expressions, named so the fallback can filter on them."""
         return {
-            f"search_field_{number}": expression
-            for number, expression in enumerate(self.all_fields)
-            if not isinstance(expression, str)
+            f"search_field_{number}": field.expression
+            for number, field in enumerate(self.all_fields)
+            if isinstance(field, Computed)
         }
 
     def _names(self, fields: Sequence[Field]) -> list[str]:
-        positions = {id(expression): number for number, expression in enumerate(self.all_fields)}
+        positions = {id(field): number for number, field in enumerate(self.all_fields)}
         return [
             name if isinstance(name, str) else f"search_field_{positions[id(name)]}"
             for name in fields
@@ -415,7 +463,7 @@ def _joined(fields: Sequence[Field]) -> Expression:
     for name in fields:
         if parts:
             parts.append(Value("\n\n"))
-        expression = F(name) if isinstance(name, str) else name
+        expression = F(name) if isinstance(name, str) else name.expression
         parts.append(Coalesce(expression, Value(""), output_field=TextField()))
     if len(parts) == 1:
         return parts[0]
@@ -655,14 +703,8 @@ PUBLIC_SOURCES: list[Source] = [
         label="Award decisions",
         rows=_decisions,
         title=("bid__organisation__name",),
-        body=(_decision_purpose(),),
+        body=(Computed(_decision_purpose(), _decision_purpose_matches),),
         extra=("bid__opportunity__title", "bid__opportunity__specification__commission__title"),
-        indexed=(
-            "bid__organisation__name",
-            "bid__opportunity__title",
-            "bid__opportunity__specification__commission__title",
-        ),
-        indexed_extra=_decision_purpose_matches,
         title_text=_decision_title,
         url=lambda decision: decision.get_absolute_url(),
         meta=_decision_meta,
@@ -782,10 +824,10 @@ class SearchResults:
 
 def search(*, user, query: str, kind: str = "", page: str | int = 1) -> SearchResults:
     """Search what the person may see. With `kind` (a source's key they may search) one
-    page of that source's results, and the other sources' counts; otherwise the first
-    PER_GROUP of each source with its count, read together in one query (the count as a
-    window over the matches, so the matches are found and their documents built once).
-    Two queries per source at most, whatever the number of rows."""
+    page of that source's results, its snippets read for that page alone, and the other
+    sources' counts; otherwise the first PER_GROUP of each source with its count, read
+    together in one query (the count as a window over the matches, so the matches are found
+    once). Three queries per source at most, whatever the number of rows."""
     query = query_clean(query)
     terms = search_terms(query)
     allowed = sources_for(user=user)
@@ -802,10 +844,11 @@ def search(*, user, query: str, kind: str = "", page: str | int = 1) -> SearchRe
         else:
             group.count = source.matches(terms).count() if terms else 0
             if source is selected:
-                paginator = Paginator(source.ranked(terms), PER_PAGE)
+                paginator = Paginator(source.ranked(terms, snippets=False), PER_PAGE)
                 paginator.count = group.count  # counted already, for the filters
                 group.page = paginator.get_page(page)
                 if group.count:
-                    group.hits = source.hits(list(group.page.object_list), terms)
+                    shown = source.with_snippets(list(group.page.object_list), terms)
+                    group.hits = source.hits(shown, terms)
         groups.append(group)
     return SearchResults(query=query, terms=terms, groups=groups, selected=selected)

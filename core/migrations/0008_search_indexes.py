@@ -17,21 +17,26 @@ INDEXES = [
 ]
 
 
-def create(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for name, table, column in INDEXES:
-        schema_editor.execute(
-            f"CREATE INDEX IF NOT EXISTS {name} ON {table} USING gin "
-            f"(to_tsvector('english'::regconfig, COALESCE({column}, '')))"
-        )
+def gin_indexes(indexes: list[tuple[str, str, str]]) -> migrations.RunPython:
+    """The operation that creates these (index, table, column) GIN indexes on PostgreSQL
+    (nothing elsewhere), and drops them when reversed."""
 
+    def create(apps, schema_editor):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        for name, table, column in indexes:
+            schema_editor.execute(
+                f"CREATE INDEX IF NOT EXISTS {name} ON {table} USING gin "
+                f"(to_tsvector('english'::regconfig, COALESCE({column}, '')))"
+            )
 
-def drop(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for name, _table, _column in INDEXES:
-        schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
+    def drop(apps, schema_editor):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        for name, _table, _column in indexes:
+            schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
+
+    return migrations.RunPython(create, drop)
 
 
 class Migration(migrations.Migration):
@@ -42,4 +47,4 @@ class Migration(migrations.Migration):
         ("commissioning", "0008_history"),
     ]
 
-    operations = [migrations.RunPython(create, drop)]
+    operations = [gin_indexes(INDEXES)]

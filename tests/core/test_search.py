@@ -4,11 +4,13 @@ counts, filtered by type, a page at a time; nothing unpublished, ever; stored te
 These run on whichever database the suite uses (SQLite's fallback or PostgreSQL's full-text
 search); tests/core/test_search_postgres.py holds what only PostgreSQL does."""
 
+import datetime as dt
 import re
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from core.roles import Role
 from core.search import crude_stem, highlight, search_terms
@@ -136,6 +138,58 @@ def test_a_type_filter_shows_one_type_a_page_at_a_time(client):
     assert 'href="?q=lantern&amp;type=specifications&amp;page=2"' in html
     assert "Lantern festival plan" not in _titles(first)  # the plan is in its own type
     assert 'href="?q=lantern&amp;type=plans">Commissioning Plans (1)</a>' in html
+
+
+def test_a_title_match_ranks_above_newer_matches_elsewhere(client):
+    """An award to an organisation named for the word comes before newer awards that hold
+    it in what the money is for only; ties are newest first."""
+    from tests.factories import OrganisationFactory
+
+    today = timezone.localdate()
+    award_make(
+        organisation=OrganisationFactory(name="Kestrel Trust"),
+        title="Lunch clubs",
+        decided_on=today - dt.timedelta(days=300),
+    )
+    for days_ago, name in ((20, "Older Club"), (10, "Newer Club")):
+        award_make(
+            organisation=OrganisationFactory(name=name),
+            title="Kestrel watching walks",
+            decided_on=today - dt.timedelta(days=days_ago),
+        )
+
+    for params in ({"q": "kestrel"}, {"q": "kestrel", "type": "decisions"}):
+        titles = _titles(client.get(URL, params))
+        assert [title.split(" awarded")[0] for title in titles] == [
+            "Kestrel Trust",
+            "Newer Club",
+            "Older Club",
+        ], params
+
+
+def test_a_later_page_shows_its_own_rows_snippets(client, monkeypatch):
+    """The snippets of a page are read for the rows on it, each shown with its own."""
+    monkeypatch.setattr("core.search.PER_PAGE", 2)
+    colours = ("amber", "blue", "crimson", "damson", "ebony")
+    _in_published_plan(
+        *[
+            SpecificationFactory(title=f"Lantern workshop {colour}", summary=f"Lanterns {colour}")
+            for colour in colours
+        ]
+    )
+
+    response = client.get(URL, {"q": "lantern", "type": "specifications", "page": "2"})
+
+    items = re.findall(
+        r'<li class="portal-search-results__item">(.*?)</li>', response.content.decode(), re.S
+    )
+    assert len(items) == 2
+    for item in items:
+        title, rest = item.split("</h3>")
+        colour = re.sub(r"<[^>]+>", "", title).split()[-1]
+        snippet = re.sub(r"<[^>]+>", "", rest.split("</p>", 1)[1])
+        assert [word for word in colours if word in snippet] == [colour]
+    assert sum(colour in response.content.decode() for colour in colours) == 2
 
 
 def test_without_a_filter_each_type_shows_its_first_five_and_links_to_the_rest(client):

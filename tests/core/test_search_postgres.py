@@ -1,11 +1,12 @@
-"""One search on PostgreSQL: full-text search with English stemming, ranked with the title
-weighted above the body, snippets from ts_headline. Skipped on other databases (CI runs the
-suite on PostgreSQL)."""
+"""One search on PostgreSQL: full-text search with English stemming, title matches ranked
+first, snippets from ts_headline, at a cost that follows the page asked for rather than the
+number of matches. Skipped on other databases (CI runs the suite on PostgreSQL)."""
 
 import re
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from core.search import PUBLIC_SOURCES, search, uses_full_text
 from tests.factories import PlanFactory, SpecificationFactory
@@ -77,12 +78,62 @@ def test_the_snippet_is_ts_headline_with_the_match_marked(client, advocacy):
     assert "Advocacy at benefit <mark>appeal</mark> hearings" in html
 
 
-def test_the_ranked_query_is_weighted_by_field(advocacy):
+def test_the_ranked_query_puts_a_title_match_in_a_higher_tier(advocacy):
     specifications = next(source for source in PUBLIC_SOURCES if source.key == "specifications")
     ranked = list(specifications.ranked(["advoc"]))
 
     assert [row.title for row in ranked] == ["Independent advocacy", "Money and benefits help"]
     assert ranked[0].search_rank > ranked[1].search_rank
+
+
+# Every to_tsvector a search may run: one column's, as its GIN index is built
+# (core/migrations/0008_search_indexes.py), so PostgreSQL can answer it from the index.
+_INDEXED_COLUMN = re.compile(
+    r"""to_tsvector\('english'::regconfig, COALESCE\((\w+|"\w+")\."\w+", ''\)\)"""
+)
+
+
+def _sqls(client, params) -> list[str]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(URL, params)
+    assert response.status_code == 200
+    return [query["sql"] for query in queries]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "heron watch"},
+        {"q": "heron", "type": "decisions", "page": "2"},
+        {"q": "heron", "type": "opportunities", "page": "2"},
+    ],
+)
+def test_no_query_builds_a_rows_document_and_only_the_rows_shown_are_headlined(
+    client, monkeypatch, params
+):
+    """What grows with the number of matches is reading ids from the indexes: no query
+    builds a row's document (every to_tsvector is one indexed column's, none ranks text
+    with ts_rank), and ts_headline runs in a query without OFFSET, on the rows shown."""
+    from tests.factories import OrganisationFactory
+    from tests.procurement.factories_decisions import award_make
+    from tests.procurement.factories_opportunities import OpportunityFactory
+
+    monkeypatch.setattr("core.search.PER_PAGE", 2)
+    for number in range(5):
+        SpecificationFactory(title=f"Heron watch {number}")
+        OpportunityFactory(title=f"Heron walks {number}", summary="Watch herons")
+        award_make(organisation=OrganisationFactory(name=f"Heron Trust {number}"))
+
+    sqls = _sqls(client, params)
+
+    for sql in sqls:
+        assert "ts_rank" not in sql
+        assert "setweight" not in sql
+        calls = sql.count("to_tsvector(")
+        assert len(_INDEXED_COLUMN.findall(sql)) == calls, sql
+    headlined = [sql for sql in sqls if "ts_headline" in sql]
+    assert headlined
+    assert not [sql for sql in headlined if "OFFSET" in sql]
 
 
 def test_a_query_of_stop_words_and_symbols_finds_nothing_and_breaks_nothing(client, advocacy):
