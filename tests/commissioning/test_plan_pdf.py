@@ -64,6 +64,9 @@ def test_the_pdf_has_a_cover_contents_every_specification_and_page_numbers():
     contents = " ".join(reader.pages[1].extract_text().split())
     assert "Contents" in contents
     assert "Service specification number 10" in contents
+    # Each entry's page number follows its title, as read or copied.
+    assert re.search(r"Purpose \d+ ", contents)
+    assert re.search(r"Service specification number 10 \d+", contents)
 
     for n in range(1, 11):
         assert f"Service specification number {n}" in text
