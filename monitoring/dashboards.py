@@ -5,7 +5,9 @@ someone), an agreement's performance against its targets, and a provider's own p
 Every figure is counted or summed in the database, in a fixed number of queries however
 many agreements there are. The portfolio's filters (sector, priority, area or ward,
 financial year) narrow the commissions, and through them the plans' specifications and the
-agreements made under them; the same filters narrow the lists each figure links to.
+agreements made under them; the same filters narrow the lists each figure links to. The
+portfolio opens on this financial year, so what it sums grows with the year, not with the
+portal's history; all years are one choice away.
 
 Nothing here checks who is asking: the views check the rules first.
 """
@@ -112,10 +114,16 @@ def month_bounds(day: datetime.date) -> tuple[datetime.date, datetime.date]:
 # --- Filters --------------------------------------------------------------------------------------
 
 
+#: The year filter's value for every financial year (none left out).
+ALL_YEARS = "all"
+
+
 @dataclass(frozen=True)
 class PortfolioFilters:
     """What the portfolio, and the lists behind its figures, are narrowed to. `year` is a
-    financial year (2026 is April 2026 to March 2027)."""
+    financial year (2026 is April 2026 to March 2027), None for all years: the query string
+    says which (`year=2026` or `year=all`), so a list linked to shows what the figure
+    counted whatever year that list opens on by itself."""
 
     sector: Sector | None = None
     priority: CorporatePriority | None = None
@@ -124,13 +132,14 @@ class PortfolioFilters:
 
     @classmethod
     def from_data(cls, data: dict) -> "PortfolioFilters":
-        """From a filter form's cleaned data (a field left out or wrong is no filter)."""
+        """From a filter form's cleaned data (a field left out or wrong is no filter; the
+        year is a financial year, or ALL_YEARS)."""
         year = data.get("year")
         return cls(
             sector=data.get("sector"),
             priority=data.get("priority"),
             area=data.get("area"),
-            year=int(year) if year else None,
+            year=int(year) if year and year != ALL_YEARS else None,
         )
 
     @property
@@ -147,21 +156,28 @@ class PortfolioFilters:
     def year_label(self) -> str:
         return financial_year_label(self.year) if self.year is not None else ""
 
+    @property
+    def years_shown(self) -> str:
+        """ "Financial year 2026 to 2027" or "All financial years": what the figures cover."""
+        if self.year is None:
+            return "All financial years"
+        return f"Financial year {self.year_label}"
+
     def params(self, **extra) -> dict[str, str]:
-        """The query-string parameters for these filters (and `extra`, where not empty)."""
+        """The query-string parameters for these filters (and `extra`, where not empty):
+        the year always, ALL_YEARS for all of them."""
         params = {
             "sector": self.sector.pk if self.sector else None,
             "priority": self.priority.pk if self.priority else None,
             "area": self.area.slug if self.area else None,
-            "year": self.year,
+            "year": ALL_YEARS if self.year is None else self.year,
         }
         params.update(extra)
         return {name: str(value) for name, value in params.items() if value not in (None, "")}
 
     def query(self, **extra) -> str:
-        """ "?sector=1&year=2026", or "" when there is nothing to narrow."""
-        params = self.params(**extra)
-        return f"?{urlencode(params)}" if params else ""
+        """ "?sector=1&year=2026", "?year=all" when nothing is narrowed."""
+        return f"?{urlencode(self.params(**extra))}"
 
     def with_(self, **changes) -> "PortfolioFilters":
         values = {
@@ -329,7 +345,9 @@ def _instalments_in_delivery(filters: PortfolioFilters) -> QuerySet[PaymentInsta
 def payments_list(*, show: str, filters: PortfolioFilters) -> QuerySet[PaymentInstalment]:
     """The scheduled payments of agreements in delivery that are due (unpaid and not held,
     by the end of this month), held, or paid (for a financial year, paid in it), with what
-    was paid and what holds them; the earliest first."""
+    was paid and what holds them: due and held the earliest first, paid the latest paid
+    first (along the index on the date paid, so a page reads its fifty payments, not every
+    payment ever made sorted)."""
     live_holds = PaymentHold.objects.filter(released_at__isnull=True).select_related(
         "monitoring_return"
     )
@@ -338,15 +356,16 @@ def payments_list(*, show: str, filters: PortfolioFilters) -> QuerySet[PaymentIn
         .select_related("agreement__decision__bid__organisation", "payment_made")
         .prefetch_related(Prefetch("holds", queryset=live_holds, to_attr="live_holds"))
     )
-    if show == "held":
-        instalments = instalments.filter(_held())
-    elif show == "paid":
+    if show == "paid":
         instalments = instalments.filter(payment_made__isnull=False)
         if filters.year_bounds is not None:
             start, end = filters.year_bounds
             instalments = instalments.filter(
                 payment_made__paid_on__gte=start, payment_made__paid_on__lte=end
             )
+        return instalments.order_by("-payment_made__paid_on", "-payment_made__pk")
+    if show == "held":
+        instalments = instalments.filter(_held())
     else:
         instalments = instalments.filter(_due_by_month_end())
     return instalments.order_by("due_on", "pk")

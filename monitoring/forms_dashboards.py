@@ -3,13 +3,17 @@ agreements list adds the RAG status, the returns list what to show."""
 
 from django import forms
 from django.db.models import Exists, OuterRef
+from django.http import QueryDict
 
 from commissioning.models import Area, Commission, CorporatePriority, Sector
 from monitoring.dashboards import (
+    ALL_YEARS,
     NOT_RATED,
     PortfolioFilters,
     financial_year_label,
+    financial_year_of,
     financial_years_offered,
+    today,
 )
 from monitoring.models import Rating
 
@@ -39,8 +43,17 @@ class AreaFilterField(FilterChoiceField):
 
 
 class PortfolioFilterForm(forms.Form):
-    """Sector, priority, area or ward, and financial year; each "All" when left empty. A
-    value that is not one of the choices is ignored, never an error page."""
+    """Sector, priority, area or ward, each "All" when left empty, and financial year. A
+    value that is not one of the choices is ignored, never an error page.
+
+    The year left out, empty or not one offered is this financial year, so the portfolio
+    (and its payments) open on what an officer is working on and sum a year's agreements
+    rather than every one ever made; "All years" is `year=all`. A list whose work is not
+    tied to a year (the returns to review, the agreements found by reference) opens on all
+    years instead: `opens_on_this_year=False`. Either way the form is bound to the year it
+    shows, so the select says which one it is."""
+
+    opens_on_this_year = True
 
     sector = FilterChoiceField(
         required=False, queryset=Sector.objects.order_by("order", "name"), empty_label="All"
@@ -62,15 +75,20 @@ class PortfolioFilterForm(forms.Form):
         to_field_name="slug",
         empty_label="All",
     )
-    year = forms.TypedChoiceField(
-        label="Financial year", required=False, coerce=int, empty_value=None
-    )
+    year = forms.ChoiceField(label="Financial year", required=False)
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["year"].choices = [("", "All")] + [
-            (year, financial_year_label(year)) for year in financial_years_offered()
+    def __init__(self, data=None, *args, opens_on_this_year: bool | None = None, **kwargs):
+        if opens_on_this_year is not None:
+            self.opens_on_this_year = opens_on_this_year
+        this_year = financial_year_of(today())
+        choices = [(ALL_YEARS, "All years")] + [
+            (str(year), financial_year_label(year)) for year in financial_years_offered()
         ]
+        data = data.copy() if data is not None else QueryDict(mutable=True)
+        if data.get("year") not in dict(choices):
+            data["year"] = str(this_year) if self.opens_on_this_year else ALL_YEARS
+        super().__init__(data, *args, **kwargs)
+        self.fields["year"].choices = choices
 
     def options_read_once(self) -> tuple[list[Sector], list[CorporatePriority]]:
         """The sectors and priorities offered, read once: the selects list these, and the

@@ -493,6 +493,11 @@ class InstalmentPayment(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="payment_made_positive"),
         ]
+        indexes = [
+            # The payments made, the latest first, for all years or one: a page of them is
+            # read along this index rather than every payment ever made sorted.
+            models.Index(fields=["paid_on", "id"], name="payment_made_paid_on"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.amount} paid on {self.paid_on}"

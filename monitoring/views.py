@@ -98,8 +98,9 @@ class StaffReturnListView(LoginRequiredMixin, FilterQueryMixin, ListView):
     @cached_property
     def filter_form(self) -> PortfolioFilterForm:
         """The portfolio's filters (sector, priority, area or ward, financial year): each of
-        its figures about returns links here."""
-        return PortfolioFilterForm(self.request.GET or None)
+        its figures about returns links here, with its year. Opened by itself, all years:
+        the last return of an agreement that ended last year still waits for review."""
+        return PortfolioFilterForm(self.request.GET, opens_on_this_year=False)
 
     def get_queryset(self):
         if self.show == "overdue":

@@ -38,7 +38,7 @@ class ReadsMonitoringMixin(LoginRequiredMixin):
 
     @cached_property
     def filter_form(self) -> PortfolioFilterForm:
-        return PortfolioFilterForm(self.request.GET or None)
+        return PortfolioFilterForm(self.request.GET)
 
     @cached_property
     def filters(self) -> dashboards.PortfolioFilters:
@@ -83,7 +83,9 @@ class PortfolioCsvView(ReadsMonitoringMixin, TemplateView):
 def portfolio_csv_response(*, filters: dashboards.PortfolioFilters) -> HttpResponse:
     portfolio = dashboards.portfolio_get(filters=filters)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="portfolio.csv"'
+    # The file's name says which years its figures cover, as the page does.
+    years = "all-years" if filters.year is None else f"{filters.year}-to-{filters.year + 1}"
+    response["Content-Disposition"] = f'attachment; filename="portfolio-{years}.csv"'
     response["Cache-Control"] = "private, no-store"
     writer = csv.writer(response)
     for row in dashboards.portfolio_csv_rows(portfolio=portfolio):
@@ -108,10 +110,12 @@ class PortfolioPaymentsView(ReadsMonitoringMixin, FilterQueryMixin, ListView):
         return dashboards.payments_list(show=self.show, filters=self.filters)
 
     def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
         filters = self.filters
-        return super().get_context_data(
+        context.update(
             form=self.filter_form,
             filters=filters,
+            shows_filters=self.shows_filters(filters, listed=bool(context["payments"])),
             show=self.show,
             show_label=dashboards.PAYMENT_SHOW[self.show],
             show_links=[
@@ -119,8 +123,19 @@ class PortfolioPaymentsView(ReadsMonitoringMixin, FilterQueryMixin, ListView):
                 for value, label in dashboards.PAYMENT_SHOW.items()
             ],
             portfolio_query=filters.query(),
-            **kwargs,
         )
+        return context
+
+    def shows_filters(self, filters: dashboards.PortfolioFilters, *, listed: bool) -> bool:
+        """The filters, over the list or over "none match": not on a portal that has no
+        such payment at all (it says what the list is for instead). The list opens on this
+        financial year, so an empty year asks, once, whether other years have any."""
+        if listed or filters.with_(year=None).is_filtered:
+            return True
+        if filters.year is None:
+            return False
+        every_year = dashboards.payments_list(show=self.show, filters=filters.with_(year=None))
+        return every_year.exists()
 
 
 # --- An agreement's performance -------------------------------------------------------------------

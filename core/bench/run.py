@@ -144,6 +144,11 @@ def key_pages() -> list[Page]:
         Page(f"ranking ({big.n} bids)", f"/staff/opportunities/{big.pk}/ranking/", "officer"),
         Page("staff agreements", "/staff/agreements/", "officer"),
         Page("portfolio", "/staff/portfolio/", "officer"),
+        # The portfolio opens on this financial year; all years are a choice away.
+        Page("portfolio, all years", "/staff/portfolio/?year=all", "officer"),
+        Page(
+            "payments made, all years", "/staff/portfolio/payments/?show=paid&year=all", "officer"
+        ),
         Page(
             f"performance ({agreement.n} returns)",
             f"/staff/agreements/{agreement.pk}/performance/",

@@ -343,7 +343,11 @@ def variation_form_initial(*, agreement: Agreement, targets) -> dict:
 class AgreementFilterForm(PortfolioFilterForm):
     """The staff list's filters (GET): status, reference or organisation, and the
     portfolio's (sector, priority, area or ward, financial year) with the RAG status, so
-    each of the portfolio's figures links to the agreements behind it."""
+    each of the portfolio's figures links to the agreements behind it (with its year).
+    Opened by itself the list is every agreement, of all years: an officer looking one up
+    by reference or organisation should find it whenever it ran."""
+
+    opens_on_this_year = False
 
     state = forms.ChoiceField(
         label="Status",

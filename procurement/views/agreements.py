@@ -81,7 +81,7 @@ class StaffAgreementListView(LoginRequiredMixin, FilterQueryMixin, ListView):
 
     @cached_property
     def filters(self) -> AgreementFilterForm:
-        form = AgreementFilterForm(self.request.GET or None)
+        form = AgreementFilterForm(self.request.GET)
         form.is_valid()
         return form
 

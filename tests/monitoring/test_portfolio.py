@@ -170,19 +170,20 @@ def test_the_page_shows_money_the_govuk_way_and_each_figure_links_to_its_list(
     known, officer_client
 ):
     vcfs = sector("VCFS")
-    response = officer_client.get(URL)
+    response = officer_client.get(URL, {"year": "all"})
 
     assert response.status_code == 200
     html = response.content.decode()
     assert "£32,500" in html and "£60,000" in html and "£3,125" in html
     assert "£33,750" in html
-    assert f'href="/staff/agreements/?sector={vcfs.pk}"' in html
-    assert 'href="/staff/agreements/?state=accepted&amp;rag=red"' in html
-    assert 'href="/staff/agreements/?state=accepted&amp;rag=none"' in html
-    assert 'href="/staff/returns/?show=overdue"' in html
-    assert 'href="/staff/returns/?show=due_month"' in html
-    assert 'href="/staff/returns/?show=review"' in html
-    assert 'href="/staff/portfolio/payments/?show=held"' in html
+    # Each link says "all years": the lists it leads to count what the figure counted.
+    assert f'href="/staff/agreements/?sector={vcfs.pk}&amp;year=all"' in html
+    assert 'href="/staff/agreements/?year=all&amp;state=accepted&amp;rag=red"' in html
+    assert 'href="/staff/agreements/?year=all&amp;state=accepted&amp;rag=none"' in html
+    assert 'href="/staff/returns/?year=all&amp;show=overdue"' in html
+    assert 'href="/staff/returns/?year=all&amp;show=due_month"' in html
+    assert 'href="/staff/returns/?year=all&amp;show=review"' in html
+    assert 'href="/staff/portfolio/payments/?year=all&amp;show=held"' in html
     assert f'href="/staff/?sector={vcfs.pk}"' in html  # the budget: the commissions
 
 
@@ -200,8 +201,12 @@ def test_filtering_by_sector_narrows_every_figure(known, officer_client):
     assert portfolio.returns_due.value == 1
     assert portfolio.payments_due.value == Decimal("7500")
     assert {row.rating: row.count.value for row in portfolio.rag}["red"] == 0
-    # The links keep the filter.
-    assert f'href="/staff/returns/?sector={arts.pk}&amp;show=overdue"' in response.content.decode()
+    # The links keep the filter, and the financial year the page opened on.
+    this_year = financial_year_of(timezone.localdate())
+    assert (
+        f'href="/staff/returns/?sector={arts.pk}&amp;year={this_year}&amp;show=overdue"'
+        in response.content.decode()
+    )
 
 
 def test_a_ward_is_covered_by_a_commission_for_its_whole_area(known, officer_client):
@@ -297,6 +302,128 @@ def test_a_financial_year_leaves_out_other_years_agreements_and_payments(years_a
     assert next_year.payments_due_count == 0
 
 
+def test_the_portfolio_opens_on_this_financial_year_and_says_so(years_apart, officer_client):
+    this_year = years_apart["this_year"]
+    response = officer_client.get(URL)
+
+    opened = response.context["portfolio"]
+    assert opened.filters.year == this_year
+    # Only the agreement running this year, and only what was paid in it.
+    assert opened.total.awarded.value == Decimal("12000")
+    assert opened.total.agreements == 1
+    assert opened.total.paid.value == Decimal("3000")
+    html = response.content.decode()
+    label = f"{this_year} to {this_year + 1}"
+    assert f'<span class="govuk-caption-l" id="years-shown">Financial year {label}</span>' in html
+    assert f"<title>Portfolio: financial year {label}" in html
+    assert f'<option value="{this_year}" selected>{label}</option>' in html
+
+    everything = officer_client.get(URL, {"year": "all"})
+    every_year = everything.context["portfolio"]
+    assert every_year.filters.year is None
+    # The agreement that ran four years ago and the one starting next year, and every
+    # payment ever made, are there with "All years".
+    assert every_year.total.awarded.value == Decimal("24000")
+    assert every_year.total.agreements == 3
+    assert every_year.total.paid.value == Decimal("10000")
+    html = everything.content.decode()
+    assert "All financial years" in html
+    assert '<option value="all" selected>All years</option>' in html
+
+
+@pytest.mark.parametrize("year", ["this", "all"])
+def test_the_portfolios_links_carry_its_year_and_the_lists_agree_with_its_figures(
+    years_apart, officer_client, year
+):
+    this_year = years_apart["this_year"]
+    asked = {} if year == "this" else {"year": "all"}
+    in_query = str(this_year) if year == "this" else "all"
+    portfolio = officer_client.get(URL, asked).context["portfolio"]
+
+    total = portfolio.total
+    assert total.awarded.url == f"/staff/agreements/?year={in_query}"
+    assert total.paid.url == f"/staff/portfolio/payments/?year={in_query}&show=paid"
+    assert portfolio.returns_overdue.url == f"/staff/returns/?year={in_query}&show=overdue"
+    assert portfolio.payments_due.url == f"/staff/portfolio/payments/?year={in_query}&show=due"
+
+    agreements = officer_client.get(total.awarded.url).context["agreements"]
+    assert sum(agreement.amount for agreement in agreements) == total.awarded.value
+    paid = officer_client.get(total.paid.url).context["payments"]
+    assert sum(payment.payment_made.amount for payment in paid) == total.paid.value
+    due = officer_client.get(portfolio.payments_due.url).context["payments"]
+    assert sum(payment.amount for payment in due) == portfolio.payments_due.value
+    overdue = officer_client.get(portfolio.returns_overdue.url)
+    assert overdue.context["paginator"].count == portfolio.returns_overdue.value
+    # And back: the payments list's way to the portfolio keeps the year.
+    back = officer_client.get(total.paid.url).content.decode()
+    assert f'href="/staff/portfolio/?year={in_query}"' in back
+
+
+def test_the_payments_list_opens_on_this_financial_year_and_the_staff_lists_on_all(
+    years_apart, officer_client
+):
+    this_year = years_apart["this_year"]
+    paid = officer_client.get("/staff/portfolio/payments/", {"show": "paid"})
+    assert [payment.payment_made.amount for payment in paid.context["payments"]] == [
+        Decimal("3000")
+    ]
+    assert f"Portfolio: financial year {this_year} to {this_year + 1}" in paid.content.decode()
+    every = officer_client.get("/staff/portfolio/payments/", {"show": "paid", "year": "all"})
+    assert sum(p.payment_made.amount for p in every.context["payments"]) == Decimal("10000")
+
+    # Looked up by itself, the agreements list finds an agreement whenever it ran.
+    listed_alone = set(officer_client.get("/staff/agreements/").context["agreements"])
+    assert listed_alone == {years_apart["now"], years_apart["old"], years_apart["later"]}
+    returns = officer_client.get("/staff/returns/", {"show": "overdue"}).context["returns"]
+    assert years_apart["old"] in {monitoring_return.agreement for monitoring_return in returns}
+
+
+def test_a_year_with_no_payments_made_offers_the_other_years_rather_than_saying_there_are_none(
+    known, officer_client
+):
+    # A1's only payment was made on 1 November 2025, in the last financial year.
+    response = officer_client.get("/staff/portfolio/payments/", {"show": "paid"})
+
+    assert list(response.context["payments"]) == []
+    html = response.content.decode()
+    assert "No payments paid match your filters." in html
+    assert "selected>All years</option>" not in html and ">All years</option>" in html
+    assert "No payments have been made yet" not in html
+
+
+def test_the_payments_made_are_listed_the_latest_paid_first(years_apart, officer_client):
+    now, old = years_apart["now"], years_apart["old"]
+    paid = officer_client.get("/staff/portfolio/payments/", {"show": "paid", "year": "all"})
+
+    listed = [(p.agreement, p.payment_made.paid_on) for p in paid.context["payments"]]
+    # The late payment ten days ago, the running agreement's third and first instalments,
+    # then the first instalment of the agreement that ended years ago.
+    assert [agreement for agreement, _paid_on in listed] == [old, now, now, old]
+    assert [paid_on for _agreement, paid_on in listed] == sorted(
+        (paid_on for _agreement, paid_on in listed), reverse=True
+    )
+
+
+def test_a_page_of_payments_made_is_read_along_the_index_on_the_date_paid(
+    years_apart, officer_client
+):
+    from monitoring.models import InstalmentPayment
+
+    with CaptureQueriesContext(connection) as queries:
+        officer_client.get("/staff/portfolio/payments/", {"show": "paid", "year": "all"})
+
+    [page] = [
+        q["sql"]
+        for q in queries
+        if 'FROM "procurement_paymentinstalment"' in q["sql"] and " LIMIT " in q["sql"]
+    ]
+    order = page.split("ORDER BY")[1].split("LIMIT")[0].strip()
+    paid_on = '"monitoring_instalmentpayment"."paid_on"'
+    assert order == f'{paid_on} DESC, "monitoring_instalmentpayment"."id" DESC'
+    indexed = [index.fields for index in InstalmentPayment._meta.indexes]
+    assert ["paid_on", "id"] in indexed
+
+
 def test_the_payments_list_for_a_financial_year_leaves_out_other_years(years_apart, officer_client):
     this_year = years_apart["this_year"]
     due = officer_client.get(
@@ -316,6 +443,31 @@ def test_a_filter_value_that_is_not_a_choice_is_ignored(known, officer_client):
 
     assert response.status_code == 200
     assert response.context["portfolio"].total.awarded.value == Decimal("45000")
+    # A year not offered is no year asked for: the page shows, and says, this one.
+    this_year = financial_year_of(timezone.localdate())
+    html = response.content.decode()
+    assert f"Financial year {this_year} to {this_year + 1}" in html
+    assert f'<option value="{this_year}" selected>' in html
+    assert "1066" not in html
+
+
+@pytest.mark.parametrize(
+    ("path", "opens_on_this_year"),
+    [
+        ("/staff/portfolio/payments/", True),
+        ("/staff/agreements/", False),
+        ("/staff/returns/", False),
+    ],
+)
+@pytest.mark.parametrize("year", ["1066", "", "twenty", "2026-27", "all "])
+def test_the_lists_behind_the_figures_ignore_a_year_that_is_not_a_choice(
+    known, officer_client, path, opens_on_this_year, year
+):
+    response = officer_client.get(path, {"year": year})
+
+    assert response.status_code == 200
+    shown = financial_year_of(timezone.localdate()) if opens_on_this_year else "all"
+    assert f'<option value="{shown}" selected>' in response.content.decode()
 
 
 # --- The lists behind the figures -------------------------------------------------------------
@@ -330,7 +482,7 @@ def test_the_payments_list_behind_each_figure(known, officer_client):
     assert len(due.context["payments"]) == 10
     assert sum(p.amount for p in due.context["payments"]) == Decimal("33750")
 
-    paid = officer_client.get("/staff/portfolio/payments/", {"show": "paid"})
+    paid = officer_client.get("/staff/portfolio/payments/", {"show": "paid", "year": "all"})
     assert "£3,125 on 1 November 2025" in paid.content.decode()
 
     arts = sector("Arts")
@@ -406,10 +558,10 @@ def read_csv(response) -> list[list[str]]:
 
 
 def test_the_csv_has_the_figures_of_the_table(known, officer_client):
-    response = officer_client.get("/staff/portfolio.csv")
+    response = officer_client.get("/staff/portfolio.csv", {"year": "all"})
 
     assert response["Content-Type"].startswith("text/csv")
-    assert 'filename="portfolio.csv"' in response["Content-Disposition"]
+    assert 'filename="portfolio-all-years.csv"' in response["Content-Disposition"]
     rows = read_csv(response)
     assert rows[0] == ["Table", "Name", "Budget", "Awarded", "Agreements", "Paid"]
     assert ["By sector", "VCFS", "60000.00", "32500.00", "2", "3125.00"] in rows
@@ -418,6 +570,20 @@ def test_the_csv_has_the_figures_of_the_table(known, officer_client):
     assert ["Agreements by RAG status", "Red", "1", ""] in rows
     assert ["Returns", "Overdue", "7", ""] in rows
     assert ["Payments", "Held until a return is accepted", "1", "3125.00"] in rows
+
+
+def test_the_csv_opens_on_this_financial_year_as_the_page_does(known, officer_client):
+    this_year = financial_year_of(timezone.localdate())
+    response = officer_client.get("/staff/portfolio.csv")
+
+    assert (
+        f'filename="portfolio-{this_year}-to-{this_year + 1}.csv"'
+        in response["Content-Disposition"]
+    )
+    rows = read_csv(response)
+    # A1's only payment was made on 1 November 2025, in the last financial year.
+    assert ["Total", "All", "100000.00", "45000.00", "4", "0.00"] in rows
+    assert rows == read_csv(officer_client.get(URL, {"year": this_year, "format": "csv"}))
 
 
 def test_the_csv_keeps_the_filters_and_format_csv_gives_the_same(known, officer_client):
@@ -481,7 +647,14 @@ def _agreements(funded, count: int, start: int = 0):
 
 
 @pytest.mark.parametrize(
-    "path", [URL, "/staff/portfolio.csv", "/staff/portfolio/payments/?show=held"]
+    "path",
+    [
+        URL,
+        f"{URL}?year=all",
+        "/staff/portfolio.csv",
+        "/staff/portfolio/payments/?show=held",
+        "/staff/portfolio/payments/?show=paid&year=all",
+    ],
 )
 def test_queries_stay_flat_from_5_to_50_agreements(officer_client, path):
     vcfs = funded_commission(sector_name="VCFS", plan_period=plan_years())
