@@ -648,22 +648,28 @@ def portfolio_get(
     by_sector, by_priority, total, in_delivery_count = _investment(
         filters=filters, sectors=sectors, priorities=priorities
     )
-    returns = _return_counts(filters)
-    payments = _payment_sums(filters)
+    # What needs attention is the work outstanding now, whatever financial year its
+    # agreement ran in: the final return of an agreement that ended last March is overdue
+    # today. It reads only that work (the indexes on due dates and states), not the history.
+    outstanding = filters.with_(year=None)
+    returns = _return_counts(outstanding)
+    payments = _payment_sums(outstanding)
     return Portfolio(
         filters=filters,
         by_sector=by_sector,
         by_priority=by_priority,
         total=total,
         rag=_rag_rows(filters, in_delivery_count=in_delivery_count),
-        returns_due=Figure(returns["due"], _returns_url(filters, RETURNS_SHOW["due"])),
-        returns_overdue=Figure(returns["overdue"], _returns_url(filters, RETURNS_SHOW["overdue"])),
-        returns_awaiting_review=Figure(
-            returns["review"], _returns_url(filters, RETURNS_SHOW["review"])
+        returns_due=Figure(returns["due"], _returns_url(outstanding, RETURNS_SHOW["due"])),
+        returns_overdue=Figure(
+            returns["overdue"], _returns_url(outstanding, RETURNS_SHOW["overdue"])
         ),
-        payments_due=Figure(payments["due_total"], _payments_url(filters, "due")),
+        returns_awaiting_review=Figure(
+            returns["review"], _returns_url(outstanding, RETURNS_SHOW["review"])
+        ),
+        payments_due=Figure(payments["due_total"], _payments_url(outstanding, "due")),
         payments_due_count=payments["due_count"],
-        payments_held=Figure(payments["held_total"], _payments_url(filters, "held")),
+        payments_held=Figure(payments["held_total"], _payments_url(outstanding, "held")),
         payments_held_count=payments["held_count"],
         month_label=f"{today():%B %Y}",
     )
