@@ -193,3 +193,21 @@ def test_the_plan_pdf_is_timed_as_the_task_makes_it_in_queries_flat_with_specifi
     six, queries_for_six = timed(6)
     assert (two, six) == (2, 6)
     assert queries_for_two == queries_for_six
+
+
+@pytest.mark.django_db
+def test_one_request_counts_the_queries_that_make_the_page(settings):
+    """Counted with the public page cache off (so a public page is made, not fetched), and
+    read before the requests that time it empty the connection's log."""
+    from core.bench.run import one_request
+    from tests.factories import PlanFactory
+
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 60
+    PlanFactory(state="published")
+
+    status, queries, body, made_ms = one_request("/plans/", None)
+
+    assert status == 200
+    assert queries >= 1
+    assert body > 1000
+    assert made_ms > 0
