@@ -118,3 +118,20 @@ def test_the_page_is_made_as_usual_when_the_cache_is_away(client, monkeypatch):
 
     assert response.status_code == 200
     assert "Community transport" in response.content.decode()
+
+
+def test_a_page_is_kept_compressed(client, monkeypatch):
+    """What the cache holds is a fraction of the pages it keeps (module docstring)."""
+    for number in range(25):
+        OpportunityFactory(title=f"Neighbourhood grants round {number}")
+    kept = []
+    keep = cache.set
+    monkeypatch.setattr(
+        cache, "set", lambda key, value, **kw: kept.append(value) or keep(key, value, **kw)
+    )
+
+    page = client.get("/opportunities/")
+
+    assert len(kept) == 1
+    assert len(kept[0]["content"]) * 3 < len(page.content)
+    assert "Neighbourhood grants round 24" in client.get("/opportunities/").content.decode()
