@@ -151,12 +151,16 @@ def test_the_hubs_are_rated_green_amber_and_red_with_a_history_and_one_payment_i
     label = hold.monitoring_return.period_label
     assert f"Held: the return for {label} is not yet accepted" in page
 
-    # The portfolio counts the hubs, one of each rating, and the pilot before them (green,
-    # demo.evaluation).
-    portfolio = client.get(reverse("monitoring:portfolio")).content.decode()
-    for rating, number in (("red", "1"), ("amber", "1"), ("green", "2")):
-        noun = "agreement" if number == "1" else "agreements"
-        assert f'{number}<span class="govuk-visually-hidden"> {noun} rated {rating}<' in portfolio
+    # The portfolio opens on this financial year: the hubs, one of each rating. With every
+    # year, the pilot that ran before them too (green, demo.evaluation).
+    this_year = client.get(reverse("monitoring:portfolio")).content.decode()
+    every_year = client.get(reverse("monitoring:portfolio"), {"year": "all"}).content.decode()
+    for portfolio, green in ((this_year, "1"), (every_year, "2")):
+        for rating, number in (("red", "1"), ("amber", "1"), ("green", green)):
+            noun = "agreement" if number == "1" else "agreements"
+            assert f'{number}<span class="govuk-visually-hidden"> {noun} rated {rating}<' in (
+                portfolio
+            )
 
 
 def test_seeding_the_demo_twice_adds_no_rows():
