@@ -17,3 +17,7 @@ class CoreConfig(AppConfig):
         history_register()  # the audit trail: who changed what (django-simple-history)
         signals_connect()  # sign-ins, failures, sign-outs and role changes
         admin_register()  # the audit events in the admin, read-only
+
+        from core.page_cache import changes_watch
+
+        changes_watch()  # kept public pages end when what they show changes, in any process

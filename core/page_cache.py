@@ -97,16 +97,18 @@ def _changed(sender, using=None, **kwargs) -> None:
         transaction.on_commit(generation_advance, using=using)
 
 
-post_save.connect(_changed, dispatch_uid="public_page_cache_save")
-post_delete.connect(_changed, dispatch_uid="public_page_cache_delete")
-
-
 def _m2m_changed(sender, instance, action, using=None, **kwargs) -> None:
     if action.startswith("post_"):
         _changed(type(instance), using=using)
 
 
-m2m_changed.connect(_m2m_changed, dispatch_uid="public_page_cache_m2m")
+def changes_watch() -> None:
+    """Move the generation on after every change a public page could show, in every process
+    that saves (web, Celery worker, beat, management commands): CoreConfig.ready calls it,
+    so a worker closing an opportunity ends the kept pages as a web request would."""
+    post_save.connect(_changed, dispatch_uid="public_page_cache_save")
+    post_delete.connect(_changed, dispatch_uid="public_page_cache_delete")
+    m2m_changed.connect(_m2m_changed, dispatch_uid="public_page_cache_m2m")
 
 
 def _page_key(request) -> str:

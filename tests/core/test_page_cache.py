@@ -2,7 +2,10 @@
 the work of making them, never out of date by more than a minute, never anybody else's."""
 
 import datetime as dt
+import os
 import re
+import subprocess  # nosec B404: the test runs Python itself
+import sys
 
 import pytest
 from django.core.cache import cache
@@ -135,3 +138,22 @@ def test_a_page_is_kept_compressed(client, monkeypatch):
     assert len(kept) == 1
     assert len(kept[0]["content"]) * 3 < len(page.content)
     assert "Neighbourhood grants round 24" in client.get("/opportunities/").content.decode()
+
+
+def test_every_process_that_saves_ends_the_kept_pages():
+    """A Celery worker loads no middleware: the page cache's signals are connected when the
+    apps are ready, so its saves (an opportunity closed at its deadline) count too."""
+    script = (
+        "import django; django.setup()\n"
+        "from django.db.models.signals import post_save\n"
+        "print(any(key[0] == 'public_page_cache_save' for key, *_ in post_save.receivers))\n"
+    )
+    done = subprocess.run(  # noqa: S603 - a fixed command
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test"},
+    )
+
+    assert done.stdout.strip().splitlines()[-1] == "True"
